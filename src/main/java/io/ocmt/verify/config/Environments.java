@@ -1,0 +1,158 @@
+package io.ocmt.verify.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.ocmt.verify.config.internal.Overrides;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The one entry point for configuration: {@code Environments.load("staging")} reads
+ * {@code environments/staging.yaml} over the defaults, applies overrides and validates the result.
+ * Every way of loading funnels into {@link #load(String, Path, Map, Map)}, so there is one place
+ * that knows the precedence ({@link Environment#PRECEDENCE}) and one set of error messages.
+ */
+public final class Environments {
+
+    public static final String DEFAULT_ENVIRONMENT = "reference";
+    private static final String DEFAULTS = "defaults.yaml";
+
+    private Environments() {
+    }
+
+    /** The environment chosen by {@code -Denv} (default {@value #DEFAULT_ENVIRONMENT}), from this JVM's settings. */
+    public static Environment fromSystem() {
+        return load(selectedName(), projectDir(), System.getenv(), Overrides.systemProperties());
+    }
+
+    public static String selectedName() {
+        String name = System.getProperty("env");
+        return name == null || name.isBlank() ? DEFAULT_ENVIRONMENT : name.trim();
+    }
+
+    /** Where {@code environments/} and {@code target/} are: the Maven project directory. */
+    public static Path projectDir() {
+        return Path.of(System.getProperty("ocmt.project.dir", ".")).toAbsolutePath().normalize();
+    }
+
+    public static List<String> known(Path projectDir) {
+        Path dir = projectDir.resolve("environments");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(f -> f.endsWith(".yaml"))
+                    .map(f -> f.substring(0, f.length() - ".yaml".length()))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Environment load(String name, Path projectDir, Map<String, String> environmentVariables,
+                                   Map<String, String> systemProperties) {
+        if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
+            throw new ConfigException("Environment name '" + name + "' is not a file name. Fix: -Denv=<name of a file in environments/>");
+        }
+        Path file = projectDir.resolve("environments").resolve(name + ".yaml");
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("Unknown environment '" + name + "'. Known environments: "
+                    + String.join(", ", known(projectDir)) + " (files in " + file.getParent()
+                    + "). Fix: -Denv=<one of them>, or add environments/" + name + ".yaml (see README).");
+        }
+        ObjectMapper yaml = mapper();
+        ObjectNode tree = defaults(yaml);
+        try {
+            JsonNode fromFile = yaml.readTree(file.toFile());
+            if (fromFile != null && !fromFile.isMissingNode() && !fromFile.isNull()) {
+                if (!fromFile.isObject()) {
+                    throw new ConfigException(file + " must be a YAML mapping with target, secrets and policy keys.");
+                }
+                Overrides.rejectUnknownKeys(tree, (ObjectNode) fromFile, file.toString());
+                Overrides.merge(tree, (ObjectNode) fromFile);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read " + file + ": " + firstLine(e.getMessage()) + ". Fix the YAML syntax.", e);
+        }
+        Overrides.apply(tree, environmentVariables, systemProperties, yaml);
+        Environment env;
+        try {
+            env = new Environment(name, file,
+                    yaml.treeToValue(tree.get("target"), TargetConfig.class),
+                    yaml.convertValue(tree.get("secrets"), yaml.getTypeFactory()
+                            .constructMapType(java.util.LinkedHashMap.class, String.class, String.class)),
+                    yaml.treeToValue(tree.get("policy"), Policy.class));
+        } catch (JsonMappingException e) {
+            throw new ConfigException("Invalid value in " + file + " at " + Overrides.path(e) + ": "
+                    + firstLine(e.getOriginalMessage()) + ".", e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("Invalid environment " + file + ": " + firstLine(e.getMessage()), e);
+        }
+        validate(env);
+        return env;
+    }
+
+    private static void validate(Environment env) {
+        TargetConfig t = env.target();
+        String where = " in " + env.file();
+        if (!t.embedded()) {
+            requireUrl(t.httpsUrl(), "https", "target.httpsUrl", where);
+            requireUrl(t.httpUrl(), "http", "target.httpUrl", where);
+            if (t.tlsHost() == null || t.tlsHost().isBlank()) {
+                throw new ConfigException("target.tlsHost is not set" + where + ". Fix: the host name the certificate is issued for.");
+            }
+        }
+        String type = t.trust() == null ? null : t.trust().type();
+        if (!"system".equals(type) && !"ca-file".equals(type)) {
+            throw new ConfigException("target.trust.type is '" + type + "'" + where + ". Fix: system or ca-file.");
+        }
+        if ("ca-file".equals(type) && !t.embedded()) {
+            String ca = t.trust().caFile();
+            if (ca == null || !Files.isReadable(Path.of(ca))) {
+                throw new ConfigException("target.trust.caFile '" + ca + "' is not a readable file" + where
+                        + ". Fix: the path of the PEM file of the CA that issued the target's certificate.");
+            }
+        }
+        env.secrets().forEach((logical, variable) -> {
+            if (variable == null || !variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ConfigException("secrets." + logical + " must name an environment variable, not hold a value" + where + ".");
+            }
+        });
+    }
+
+    private static void requireUrl(String url, String scheme, String key, String where) {
+        if (url == null || !url.startsWith(scheme + "://")) {
+            throw new ConfigException(key + " is '" + url + "'" + where + ". Fix: a " + scheme + ":// URL of the target.");
+        }
+    }
+
+    private static ObjectNode defaults(ObjectMapper yaml) {
+        try (InputStream in = Environments.class.getResourceAsStream(DEFAULTS)) {
+            return (ObjectNode) yaml.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the built-in " + DEFAULTS + " is unreadable", e);
+        }
+    }
+
+    static ObjectMapper mapper() {
+        return new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("").trim();
+    }
+}

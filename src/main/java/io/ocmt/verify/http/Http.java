@@ -1,0 +1,78 @@
+package io.ocmt.verify.http;
+
+import io.ocmt.verify.config.Target;
+import io.ocmt.verify.report.AllureHttpSteps;
+import io.ocmt.verify.report.Redactor;
+import io.restassured.RestAssured;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RedirectConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.config.SSLConfig;
+import io.restassured.http.Header;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.http.conn.ssl.SSLSocketFactory;
+
+/**
+ * Talks to a {@link Target} over its public interfaces: HTTPS with the environment's trust and
+ * strict host-name checking, and plain HTTP for the redirect check. Redirects are never followed,
+ * because the first hop is what the checks judge. Every request becomes a redacted Allure step.
+ */
+public final class Http {
+
+    private final Target target;
+    private final RestAssuredConfig config;
+
+    private Http(Target target) {
+        this.target = target;
+        @SuppressWarnings("deprecation") // REST Assured 5 still takes HttpClient 4's socket factory.
+        SSLSocketFactory sockets = new SSLSocketFactory(target.trust().sslContext(), SSLSocketFactory.STRICT_HOSTNAME_VERIFIER);
+        this.config = RestAssuredConfig.config()
+                .sslConfig(SSLConfig.sslConfig().sslSocketFactory(sockets))
+                .redirect(RedirectConfig.redirectConfig().followRedirects(false))
+                .httpClient(HttpClientConfig.httpClientConfig()
+                        .setParam("http.connection.timeout", target.connectTimeoutMs())
+                        .setParam("http.socket.timeout", target.readTimeoutMs())
+                        .setParam("http.connection-manager.timeout", (long) target.connectTimeoutMs()));
+    }
+
+    public static Http to(Target target) {
+        return new Http(target);
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    /** A request specification with this target's TLS trust, time-outs and reporting; for requests the shortcuts do not cover. */
+    public RequestSpecification spec() {
+        return RestAssured.given().config(config).urlEncodingEnabled(false).filter(new AllureHttpSteps());
+    }
+
+    public Exchange get(String path) {
+        return send("GET", target.https(path), Map.of());
+    }
+
+    /** GET on the plain-HTTP address, as a browser does when someone types the bare host name. */
+    public Exchange plainGet(String path) {
+        return send("GET", target.http(path), Map.of());
+    }
+
+    public Exchange send(String method, URI uri, Map<String, String> headers) {
+        Response response = spec().headers(new LinkedHashMap<>(headers)).request(method, uri);
+        return exchange(method, uri, response);
+    }
+
+    public static Exchange exchange(String method, URI uri, Response response) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Header h : response.getHeaders()) {
+            headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
+        }
+        return new Exchange(method, Redactor.url(uri.toString()), response.getStatusCode(), headers, response.getBody().asString());
+    }
+}

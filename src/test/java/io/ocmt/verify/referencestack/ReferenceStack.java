@@ -1,0 +1,281 @@
+package io.ocmt.verify.referencestack;
+
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import io.ocmt.verify.config.EmbeddedStack;
+import io.ocmt.verify.config.StackEndpoints;
+import io.ocmt.verify.report.Redactor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+import org.testcontainers.images.builder.Transferable;
+import org.testcontainers.lifecycle.Startables;
+
+/**
+ * The embedded target: nginx terminating TLS in front of two replicas of the OCMT reference server,
+ * with PostgreSQL, Redis and a mail server behind them, all built from the Dockerfiles under
+ * {@code reference-stack/} and started on a private network. Every URL is derived from the ports
+ * it publishes on 127.0.0.1; {@link #close()} removes every container and the network.
+ */
+public final class ReferenceStack implements EmbeddedStack {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReferenceStack.class);
+    static final String LABEL = "io.ocmt.verify.stack";
+    private static final Duration STARTUP = Duration.ofMinutes(3);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String id;
+    private final Set<Switch> switches;
+    private final Path workDir;
+    private final Network network;
+    private final List<GenericContainer<?>> containers = new ArrayList<>();
+    private final Map<String, String> secrets = new LinkedHashMap<>();
+    private StackEndpoints endpoints;
+
+    private ReferenceStack(Set<Switch> switches, Path projectDir) {
+        this.id = secret(4);
+        this.switches = switches;
+        this.workDir = projectDir.resolve("target").resolve("reference-stack").resolve(id);
+        this.network = Network.newNetwork();
+    }
+
+    /** Builds the images (cached by Docker after the first time) and starts the stack; returns once nginx serves. */
+    public static ReferenceStack start(Set<Switch> switches, Path projectDir) {
+        ReferenceStack stack = new ReferenceStack(switches, projectDir);
+        try {
+            stack.startAll(projectDir);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Path projectDir) {
+        long t0 = System.nanoTime();
+        Images images = Images.build(projectDir.resolve("reference-stack"));
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String dbPassword = secret(16);
+        String redisPassword = secret(16);
+        secrets.put("adminToken", secret(24));
+        secrets.put("agentServerToken", secret(32));
+        secrets.put("encryptionKey", secret(32));
+        secrets.put("databasePassword", dbPassword);
+        secrets.put("redisPassword", redisPassword);
+        secrets.values().forEach(Redactor::registerSecret);
+
+        int httpsPort = freePort();
+        int httpPort = freePort();
+
+        GenericContainer<?> postgres = container(images.postgres(), "postgres")
+                .withEnv("POSTGRES_USER", "ocmt").withEnv("POSTGRES_PASSWORD", dbPassword).withEnv("POSTGRES_DB", "ocmt")
+                .withExposedPorts(5432)
+                .waitingFor(Wait.forLogMessage(".*OCMT postgres ready.*", 1).withStartupTimeout(STARTUP));
+        GenericContainer<?> redis = container(images.redis(), "redis")
+                .withEnv("REDIS_PASSWORD", redisPassword)
+                .withExposedPorts(6379)
+                .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1).withStartupTimeout(STARTUP));
+        GenericContainer<?> mail = container(images.java(), "mail")
+                .withCommand("java", "-cp", "/app/ocmt-reference.jar", "io.ocmt.reference.mail.MailServerMain")
+                .withExposedPorts(3025, 3143)
+                .waitingFor(Wait.forLogMessage(".*OCMT reference mail server ready.*", 1).withStartupTimeout(STARTUP));
+        apply(Switch.Component.REDIS, redis);
+        Startables.deepStart(postgres, redis, mail).join();
+
+        String publicUrl = "https://localhost:" + httpsPort;
+        List<GenericContainer<?>> servers = new ArrayList<>();
+        for (String alias : List.of("server-1", "server-2")) {
+            GenericContainer<?> server = container(images.java(), alias)
+                    .withEnv("PORT", "3000")
+                    .withEnv("NODE_ENV", "production")
+                    .withEnv("RELEASE", "reference-" + System.getProperty("ocmt.suite.version", "dev"))
+                    .withEnv("DATABASE_URL", "postgresql://ocmt:" + dbPassword + "@postgres:5432/ocmt")
+                    .withEnv("REDIS_URL", "redis://:" + redisPassword + "@redis:6379")
+                    .withEnv("REDIS_PASSWORD", redisPassword)
+                    .withEnv("ENCRYPTION_KEY", secrets.get("encryptionKey"))
+                    .withEnv("ADMIN_TOKEN", secrets.get("adminToken"))
+                    .withEnv("AGENT_SERVER_TOKEN", secrets.get("agentServerToken"))
+                    .withEnv("SMTP_HOST", "mail").withEnv("SMTP_PORT", "3025")
+                    .withEnv("APP_URL", publicUrl).withEnv("USER_UI_URL", publicUrl)
+                    .withEnv("TRUST_PROXY", "1")
+                    .withExposedPorts(3000)
+                    .waitingFor(Wait.forLogMessage(".*OCMT reference server listening.*", 1).withStartupTimeout(STARTUP));
+            apply(Switch.Component.SERVER, server);
+            servers.add(server);
+        }
+        Startables.deepStart(servers).join();
+
+        ThrowawayCa ca = new ThrowawayCa();
+        ThrowawayCa.Issued cert = ca.issueServer(List.of("localhost"), List.of("127.0.0.1"),
+                Instant.now().minus(Duration.ofMinutes(5)), Duration.ofDays(90));
+        Path caPem = workDir.resolve("ca.pem");
+        write(caPem, ca.certificatePem());
+
+        GenericContainer<?> nginx = container(images.nginx(), "nginx")
+                .withEnv("UPSTREAMS", "server-1:3000,server-2:3000")
+                .withEnv("HTTPS_PUBLIC_PORT", Integer.toString(httpsPort))
+                .withCopyToContainer(Transferable.of(cert.certificatePem()), "/etc/nginx/tls/server.crt")
+                .withCopyToContainer(Transferable.of(cert.privateKeyPem(), 0600), "/etc/nginx/tls/server.key")
+                .withExposedPorts(443, 80)
+                // Fixed ports, chosen free just now, so the port-80 redirect can name the public HTTPS port.
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+                        new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", httpsPort), ExposedPort.tcp(443)),
+                        new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", httpPort), ExposedPort.tcp(80))))
+                .waitingFor(Wait.forListeningPorts(443, 80).withStartupTimeout(STARTUP));
+        apply(Switch.Component.NGINX, nginx);
+        nginx.start();
+
+        endpoints = new StackEndpoints(publicUrl + "/", "http://localhost:" + httpPort + "/", "localhost", httpsPort, caPem,
+                switches.stream().map(Switch::id).collect(Collectors.toCollection(TreeSet::new)));
+        LOG.info("Reference stack {} up in {} s at {}{}", id, (System.nanoTime() - t0) / 1_000_000_000,
+                endpoints.httpsUrl(), switches.isEmpty() ? "" : " with broken " + endpoints.switches());
+    }
+
+    private GenericContainer<?> container(String image, String alias) {
+        GenericContainer<?> c = new GenericContainer<>(image)
+                .withNetwork(network)
+                .withNetworkAliases(alias)
+                .withLabel(LABEL, id)
+                .withLogConsumer(logFile(alias));
+        containers.add(c);
+        return c;
+    }
+
+    private void apply(Switch.Component component, GenericContainer<?> container) {
+        switches.stream().filter(s -> s.component() == component).forEach(s -> container.withEnv(s.variable(), s.value()));
+    }
+
+    /** Container output goes to target/reference-stack/<id>/<alias>.log, redacted: a magic link in a server log is still a secret. */
+    private Consumer<OutputFrame> logFile(String alias) {
+        Path file = workDir.resolve(alias + ".log");
+        return frame -> {
+            String line = frame.getUtf8StringWithoutLineEnding();
+            if (line == null) {
+                return;
+            }
+            try {
+                Files.createDirectories(workDir);
+                Files.writeString(file, Redactor.text(line) + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                LOG.debug("cannot write {}", file, e);
+            }
+        };
+    }
+
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public StackEndpoints endpoints() {
+        return endpoints;
+    }
+
+    @Override
+    public Map<String, String> secrets() {
+        return Map.copyOf(secrets);
+    }
+
+    /** Leaves the containers running after this JVM exits (scripts/reference-stack up); down removes them by label. */
+    void detach() {
+        containers.clear();
+    }
+
+    @Override
+    public void close() {
+        for (int i = containers.size() - 1; i >= 0; i--) {
+            try {
+                containers.get(i).stop();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot stop a container of stack {}: {}", id, e.getMessage());
+            }
+        }
+        containers.clear();
+        try {
+            network.close();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove the network of stack {}: {}", id, e.getMessage());
+        }
+    }
+
+    private static String secret(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The stack's images, built in parallel from reference-stack/<name>/Dockerfile; Docker's layer cache makes rebuilds quick. */
+    record Images(String java, String nginx, String postgres, String redis) {
+
+        static Images build(Path dir) {
+            CompletableFuture<String> java = build(dir, "server");
+            CompletableFuture<String> nginx = build(dir, "nginx");
+            CompletableFuture<String> postgres = build(dir, "postgres");
+            CompletableFuture<String> redis = build(dir, "redis");
+            return new Images(java.join(), nginx.join(), postgres.join(), redis.join());
+        }
+
+        private static CompletableFuture<String> build(Path dir, String name) {
+            Path context = dir.resolve(name);
+            if (!Files.isRegularFile(context.resolve("Dockerfile"))) {
+                throw new IllegalStateException("No Dockerfile in " + context + ": run from the project directory.");
+            }
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new ImageFromDockerfile("ocmt-verify/" + name + ":dev", false)
+                            .withDockerfile(context.resolve("Dockerfile"))
+                            .get();
+                } catch (Exception e) {
+                    throw new IllegalStateException("Building the " + name + " image from " + context + " failed: " + e.getMessage(), e);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.ocmt.verify.referencestack;
+
+import io.ocmt.verify.config.ConfigException;
+import io.ocmt.verify.config.Environments;
+import io.ocmt.verify.config.StackEndpoints;
+import io.ocmt.verify.config.Targets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code scripts/reference-stack up [switch…]}: starts the stack, leaves it running, prints its
+ * endpoints and writes them to target/reference-stack.env, where a suite run finds and reuses it.
+ */
+public final class ReferenceStackCli {
+
+    private ReferenceStackCli() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path projectDir = Environments.projectDir();
+        List<String> ids = Arrays.stream(args).flatMap(a -> Arrays.stream(a.split(","))).filter(s -> !s.isBlank()).toList();
+        if (ids.contains("--list")) {
+            for (Switch s : Switch.values()) {
+                System.out.printf("%-22s %s=%s on %s: %s%n", s.id(), s.variable(), s.value(),
+                        s.component().name().toLowerCase(), s.breaks());
+            }
+            return;
+        }
+        ReferenceStack stack;
+        try {
+            stack = ReferenceStack.start(Switch.byIds(ids), projectDir);
+        } catch (IllegalArgumentException e) {
+            System.err.println("[reference-stack] " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StackEndpoints e = stack.endpoints();
+        try {
+            Targets.check(Targets.embedded(Environments.load("reference", projectDir, System.getenv(), java.util.Map.of()), e, stack.secrets()));
+        } catch (ConfigException failed) {
+            stack.close();
+            System.err.println("[reference-stack] started but not answering: " + failed.getMessage());
+            System.exit(1);
+        }
+        Path file = StackEndpoints.runningFile(projectDir);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, e.toEnvFile() + "STACK_ID=" + stack.id() + "\n");
+        stack.detach();
+        System.out.println(e.toEnvFile().lines().filter(l -> !l.startsWith("#")).reduce("", (a, b) -> a + "  " + b + "\n")
+                + "  STACK_ID=" + stack.id() + "\n\nWritten to " + file + ". Try: curl --cacert " + e.caPem() + " -i " + e.httpsUrl()
+                + "health\nStop it with: scripts/reference-stack down");
+    }
+}

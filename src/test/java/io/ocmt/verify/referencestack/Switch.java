@@ -1,0 +1,83 @@
+package io.ocmt.verify.referencestack;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Every way the reference stack can be started with one hardening control broken. Each switch is
+ * one environment variable on one component; the README's switch table lists exactly these, and a
+ * unit test keeps the two in step.
+ */
+public enum Switch {
+    HSTS_MISSING(Component.SERVER, "BREAK_HSTS", "missing", "Strict-Transport-Security is not sent"),
+    HSTS_SHORT(Component.SERVER, "BREAK_HSTS", "short", "HSTS max-age=86400 without includeSubDomains and preload"),
+    CSP_UNSAFE_INLINE(Component.SERVER, "BREAK_CSP", "unsafe-inline", "CSP script-src allows 'unsafe-inline'"),
+    CSP_MISSING(Component.SERVER, "BREAK_CSP", "missing", "no Content-Security-Policy"),
+    CSP_REPORT_ONLY(Component.SERVER, "BREAK_CSP", "report-only", "CSP sent only as Content-Security-Policy-Report-Only"),
+    FRAME_OPTIONS_MISSING(Component.SERVER, "BREAK_FRAME_OPTIONS", "missing", "X-Frame-Options is not sent"),
+    NOSNIFF_MISSING(Component.SERVER, "BREAK_NOSNIFF", "missing", "X-Content-Type-Options is not sent"),
+    REFERRER_UNSAFE(Component.SERVER, "BREAK_REFERRER_POLICY", "unsafe-url", "Referrer-Policy: unsafe-url"),
+    POWERED_BY(Component.SERVER, "BREAK_POWERED_BY", "on", "X-Powered-By: Express is sent"),
+    HEALTH_LEAKY(Component.SERVER, "BREAK_HEALTH", "leaky", "/health shows runtime versions and the Redis URL with its password"),
+    HEALTH_TEXT(Component.SERVER, "BREAK_HEALTH", "text", "/health answers text/plain instead of JSON"),
+    NO_HTTPS_REDIRECT(Component.NGINX, "HTTP_MODE", "plain", "port 80 serves the application over plain HTTP"),
+    REDIRECT_302(Component.NGINX, "HTTP_MODE", "redirect-302", "port 80 redirects with a temporary 302"),
+    SERVER_VERSION(Component.NGINX, "SERVER_TOKENS", "on", "the Server header carries nginx's version"),
+    REDIS_NO_PASSWORD(Component.REDIS, "BREAK_REDIS_PASSWORD", "1", "Redis accepts commands without a password");
+
+    /** The containers a switch can change. */
+    public enum Component { SERVER, NGINX, REDIS }
+
+    private final Component component;
+    private final String variable;
+    private final String value;
+    private final String breaks;
+
+    Switch(Component component, String variable, String value, String breaks) {
+        this.component = component;
+        this.variable = variable;
+        this.value = value;
+        this.breaks = breaks;
+    }
+
+    /** The name used on the command line and in self-tests: hsts-missing, no-https-redirect. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public Component component() {
+        return component;
+    }
+
+    public String variable() {
+        return variable;
+    }
+
+    public String value() {
+        return value;
+    }
+
+    public String breaks() {
+        return breaks;
+    }
+
+    public static Switch byId(String id) {
+        return Arrays.stream(values()).filter(s -> s.id().equals(id.trim())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("Unknown switch '" + id + "'. Known switches: "
+                        + Arrays.stream(values()).map(Switch::id).collect(Collectors.joining(", "))));
+    }
+
+    public static Set<Switch> byIds(Collection<String> ids) {
+        Set<Switch> switches = ids.stream().map(Switch::byId).collect(Collectors.toCollection(() -> java.util.EnumSet.noneOf(Switch.class)));
+        // Two switches on one variable would silently cancel each other.
+        switches.stream().collect(Collectors.groupingBy(s -> s.component + "/" + s.variable)).forEach((k, v) -> {
+            if (v.size() > 1) {
+                throw new IllegalArgumentException("Switches " + v.stream().map(Switch::id).toList() + " set the same variable; choose one.");
+            }
+        });
+        return switches;
+    }
+}
