@@ -1,0 +1,136 @@
+package io.ocmt.verify.headers;
+
+import io.ocmt.verify.config.Policy;
+import io.ocmt.verify.http.Exchange;
+import io.ocmt.verify.report.Finding;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedirectsTest {
+
+    private static final URI HEALTH = URI.create("http://ocmt.example/health");
+    private static final String SUBJECT_301 = "GET http://ocmt.example/health → 301";
+
+    private static Exchange hop(int status, String... locations) {
+        return new Exchange("GET", HEALTH.toString(), status,
+                locations.length == 0 ? Map.of() : Map.of("Location", List.of(locations)), "");
+    }
+
+    private static List<Finding> judge(URI requested, Exchange hop) {
+        return Redirects.judgeFirstHop(requested, hop, HeaderFixtures.defaults().redirect());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {301, 308})
+    void permanentRedirectToTheSameUrlOnHttpsPasses(int status) {
+        assertThat(judge(HEALTH, hop(status, "https://ocmt.example/health"))).isEmpty();
+    }
+
+    @Test
+    void rootWithAndWithoutSlashAreTheSame() {
+        assertThat(judge(URI.create("http://ocmt.example"), hop(301, "https://ocmt.example/"))).isEmpty();
+        assertThat(judge(URI.create("http://ocmt.example/"), hop(301, "https://ocmt.example"))).isEmpty();
+    }
+
+    @Test
+    void hostComparesCaseInsensitivelyAndPortMayChange() {
+        assertThat(judge(URI.create("http://OCMT.example:8080/health?x=1"),
+                hop(308, "https://ocmt.EXAMPLE:8443/health?x=1"))).isEmpty();
+    }
+
+    @Test
+    void plainHttpServingContentSaysSo() {
+        Exchange served = new Exchange("GET", HEALTH.toString(), 200, Map.of(), "{\"status\":\"ok\"}");
+
+        assertThat(judge(HEALTH, served)).containsExactly(new Finding("HTTP→HTTPS redirect",
+                "GET http://ocmt.example/health → 200", "301 or 308 to https://ocmt.example/health",
+                "200: plain HTTP serves the content instead of redirecting to https"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {302, 307})
+    void temporaryRedirectIsAFindingEvenWhenTheLocationIsRight(int status) {
+        assertThat(judge(HEALTH, hop(status, "https://ocmt.example/health"))).singleElement()
+                .extracting(Finding::seen).asString().startsWith(status + ": a temporary redirect");
+    }
+
+    @Test
+    void missingLocation() {
+        assertThat(judge(HEALTH, hop(301))).containsExactly(new Finding("HTTP→HTTPS redirect", SUBJECT_301,
+                "Location https://ocmt.example/health (absolute, https, same host, same path and query)",
+                "no Location header"));
+    }
+
+    @Test
+    void relativeLocationStaysOnHttp() {
+        assertThat(judge(HEALTH, hop(301, "/health"))).singleElement().extracting(Finding::seen)
+                .isEqualTo("Location \"/health\" is relative, so the browser stays on http");
+    }
+
+    @Test
+    void redirectToHttpIsNotAnUpgrade() {
+        assertThat(judge(HEALTH, hop(301, "http://ocmt.example/health"))).singleElement().extracting(Finding::seen)
+                .isEqualTo("Location \"http://ocmt.example/health\": scheme http instead of https");
+    }
+
+    @Test
+    void redirectToAnotherHost() {
+        assertThat(judge(HEALTH, hop(301, "https://www.ocmt.example/health"))).singleElement()
+                .extracting(Finding::seen)
+                .isEqualTo("Location \"https://www.ocmt.example/health\": host www.ocmt.example instead of ocmt.example");
+    }
+
+    @Test
+    void redirectThatDropsThePath() {
+        assertThat(judge(HEALTH, hop(301, "https://ocmt.example/"))).singleElement().extracting(Finding::seen)
+                .isEqualTo("Location \"https://ocmt.example/\": path / instead of /health");
+    }
+
+    @Test
+    void redirectThatDropsTheQuery() {
+        URI requested = URI.create("http://ocmt.example/verify?token=abc");
+
+        assertThat(judge(requested, hop(301, "https://ocmt.example/verify"))).singleElement()
+                .extracting(Finding::seen)
+                .isEqualTo("Location \"https://ocmt.example/verify\": query ?token=abc dropped");
+    }
+
+    @Test
+    void everythingWrongWithTheLocationIsOneFinding() {
+        assertThat(judge(HEALTH, hop(302, "http://evil.example/?a=b"))).extracting(Finding::seen).containsExactly(
+                "302: a temporary redirect, so browsers and caches do not learn that the site lives on https"
+                        + " and keep asking over plain HTTP",
+                "Location \"http://evil.example/?a=b\": scheme http instead of https, host evil.example instead of "
+                        + "ocmt.example, path / instead of /health, query ?a=b added");
+    }
+
+    @Test
+    void unparseableLocation() {
+        assertThat(judge(HEALTH, hop(301, "https://ocmt.example/a b"))).singleElement().extracting(Finding::seen)
+                .isEqualTo("Location \"https://ocmt.example/a b\" is not a valid URI");
+    }
+
+    @Test
+    void twoLocationHeaders() {
+        assertThat(judge(HEALTH, hop(301, "https://ocmt.example/health", "https://other.example/")))
+                .singleElement().extracting(Finding::expected).isEqualTo("one Location header");
+    }
+
+    @Test
+    void statusesComeFromThePolicy() {
+        Policy.RedirectPolicy only308 = new Policy.RedirectPolicy(List.of("/"), List.of(308));
+
+        assertThat(Redirects.judgeFirstHop(HEALTH, hop(301, "https://ocmt.example/health"), only308))
+                .singleElement().satisfies(f -> {
+                    assertThat(f.expected()).isEqualTo("308 to https://ocmt.example/health");
+                    assertThat(f.seen()).isEqualTo("301, a permanent redirect, but the policy does not accept it");
+                });
+    }
+}
