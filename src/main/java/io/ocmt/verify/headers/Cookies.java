@@ -19,6 +19,11 @@ public final class Cookies {
     private Cookies() {
     }
 
+    /**
+     * Every problem with how {@code response} sets {@code cookieName}: no Set-Cookie for it, or one
+     * without Secure, without HttpOnly, without SameSite=Lax/Strict, or without Path=/. Each
+     * Set-Cookie for that name is judged; the cookie's value never appears in a finding.
+     */
     public static List<Finding> judgeSessionCookie(Exchange response, String cookieName) {
         List<Finding> findings = new ArrayList<>();
         String expected = cookieName + " with Secure, HttpOnly, SameSite=Lax or Strict, Path=/";

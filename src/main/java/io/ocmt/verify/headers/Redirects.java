@@ -23,14 +23,22 @@ public final class Redirects {
     private Redirects() {
     }
 
+    /**
+     * Every problem with {@code firstHop}, the response to the plain-HTTP request {@code requested}:
+     * a status outside {@code policy.statuses()}, and for a redirect a Location that is missing,
+     * relative, not https, on another host, or with another path or query than requested.
+     */
     public static List<Finding> judgeFirstHop(URI requested, Exchange firstHop, Policy.RedirectPolicy policy) {
         List<Finding> findings = new ArrayList<>();
-        String target = "https://" + requested.getHost() + path(requested) + query(requested);
+        String requestedHost = host(requested);
+        String target = "https://" + requestedHost + path(requested) + query(requested);
         List<Integer> statuses = policy.statuses() == null ? List.of() : policy.statuses();
         int status = firstHop.status();
 
         if (!statuses.contains(status)) {
-            String wanted = HeaderText.oneOf(statuses.stream().map(String::valueOf).toList());
+            String wanted = statuses.isEmpty()
+                    ? "a redirect"
+                    : HeaderText.oneOf(statuses.stream().map(String::valueOf).toList());
             findings.add(new Finding(CONTROL, firstHop.describe(), wanted + " to " + target, statusInWords(status)));
         }
         // A non-redirect has no Location to judge; the status finding above already says it all.
@@ -67,8 +75,8 @@ public final class Redirects {
             wrong.add("scheme " + uri.getScheme() + " instead of https");
         }
         String host = host(uri);
-        if (host == null || !host.equalsIgnoreCase(requested.getHost())) {
-            wrong.add("host " + host + " instead of " + requested.getHost());
+        if (host == null || !host.equalsIgnoreCase(requestedHost)) {
+            wrong.add("host " + host + " instead of " + requestedHost);
         }
         if (!path(uri).equals(path(requested))) {
             wrong.add("path " + path(uri) + " instead of " + path(requested));

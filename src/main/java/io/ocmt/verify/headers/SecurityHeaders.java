@@ -8,6 +8,7 @@ import io.ocmt.verify.report.Finding;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -40,7 +41,14 @@ public final class SecurityHeaders {
     private SecurityHeaders() {
     }
 
+    /**
+     * Every problem of {@code response}'s headers: HSTS, CSP, X-Frame-Options,
+     * X-Content-Type-Options, Referrer-Policy, forbidden headers, a versioned Server and the
+     * policy's required values. Empty when the response meets the policy.
+     */
     public static List<Finding> judge(Exchange response, Policy.HeaderPolicy policy) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(policy, "policy");
         List<Finding> findings = new ArrayList<>();
         if (policy.hsts() != null) {
             judgeHsts(response, policy.hsts(), findings);

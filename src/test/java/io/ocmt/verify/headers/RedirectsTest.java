@@ -46,6 +46,16 @@ class RedirectsTest {
     }
 
     @Test
+    void hostsThatJavaNetUriCannotParseAreStillCompared() {
+        // Docker service names often contain underscores, for which URI.getHost() is null.
+        URI requested = URI.create("http://ocmt_stage:8080/health");
+
+        assertThat(judge(requested, hop(301, "https://ocmt_stage/health"))).isEmpty();
+        assertThat(judge(requested, hop(301, "https://other_stage/health"))).singleElement()
+                .extracting(Finding::seen).asString().endsWith("host other_stage instead of ocmt_stage");
+    }
+
+    @Test
     void plainHttpServingContentSaysSo() {
         Exchange served = new Exchange("GET", HEALTH.toString(), 200, Map.of(), "{\"status\":\"ok\"}");
 
