@@ -33,7 +33,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A certificate authority that lives for one stack: created at start, its key never written to the
  * repository, its certificate the only thing the suite trusts for the embedded target.
  */
-final class ThrowawayCa {
+public final class ThrowawayCa {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -41,10 +41,10 @@ final class ThrowawayCa {
     private final X509Certificate caCert;
 
     /** A server certificate and its key, in PEM, ready for nginx. */
-    record Issued(String certificatePem, String privateKeyPem) {
+    public record Issued(String certificatePem, String privateKeyPem) {
     }
 
-    ThrowawayCa() {
+    public ThrowawayCa() {
         try {
             caKeys = rsa();
             X500Name name = new X500Name("CN=OCMT reference stack throwaway CA " + Instant.now().getEpochSecond());
@@ -61,7 +61,7 @@ final class ThrowawayCa {
         }
     }
 
-    String certificatePem() {
+    public String certificatePem() {
         return pem(caCert);
     }
 
@@ -73,7 +73,7 @@ final class ThrowawayCa {
      * @param notBefore start of validity
      * @param lifetime  validity from {@code notBefore}
      */
-    Issued issueServer(List<String> dnsNames, List<String> ips, Instant notBefore, Duration lifetime) {
+    public Issued issueServer(List<String> dnsNames, List<String> ips, Instant notBefore, Duration lifetime) {
         try {
             KeyPair keys = rsa();
             X500Name subject = new X500Name("CN=" + (dnsNames.isEmpty() ? ips.get(0) : dnsNames.get(0)));

@@ -1,0 +1,134 @@
+package io.ocmt.verify.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EnvironmentsTest {
+
+    @TempDir
+    Path project;
+
+    private Environment load(String name, Map<String, String> env, Map<String, String> sys) {
+        return Environments.load(name, project, env, sys);
+    }
+
+    private void file(String name, String yaml) throws IOException {
+        Files.createDirectories(project.resolve("environments"));
+        Files.writeString(project.resolve("environments").resolve(name + ".yaml"), yaml);
+    }
+
+    private static final String REMOTE = """
+            target:
+              httpsUrl: https://ocmt.test/
+              httpUrl: http://ocmt.test/
+              tlsHost: ocmt.test
+            secrets:
+              adminToken: OCMT_TEST_ADMIN_TOKEN
+            policy:
+              headers:
+                hsts:
+                  preload: false
+            """;
+
+    @Test
+    void shippedEnvironmentsAllLoad() {
+        Path repo = Path.of("").toAbsolutePath();
+        assertThat(Environments.known(repo)).contains("reference", "staging", "production");
+        for (String name : Environments.known(repo)) {
+            Environment env = Environments.load(name, repo, Map.of(), Map.of());
+            assertThat(env.policy().headers().hsts().minMaxAge()).as(name).isEqualTo(31536000L);
+        }
+        assertThat(Environments.load("reference", repo, Map.of(), Map.of()).target().embedded()).isTrue();
+    }
+
+    @Test
+    void unknownEnvironmentListsTheKnownOnes() throws IOException {
+        file("staging", REMOTE);
+        file("production", REMOTE);
+        assertThatThrownBy(() -> load("stagin", Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Unknown environment 'stagin'")
+                .hasMessageContaining("Known environments: production, staging")
+                .hasMessageContaining("-Denv=");
+    }
+
+    @Test
+    void fileOverridesDefaultsAndKeepsTheRest() throws IOException {
+        file("staging", REMOTE);
+        Environment env = load("staging", Map.of(), Map.of());
+        assertThat(env.policy().headers().hsts().preload()).isFalse();
+        assertThat(env.policy().headers().hsts().includeSubDomains()).isTrue();
+        assertThat(env.policy().headers().responses()).extracting(Policy.ResponseSpec::name).containsExactly("health", "api", "error");
+        assertThat(env.secrets()).containsEntry("adminToken", "OCMT_TEST_ADMIN_TOKEN");
+    }
+
+    @Test
+    void aListInTheFileReplacesTheDefaultList() throws IOException {
+        file("staging", REMOTE + """
+                  responses:
+                    - { name: only, method: GET, path: /only }
+                """.replace("  responses", "    responses").replace("    - {", "      - {"));
+        assertThat(load("staging", Map.of(), Map.of()).policy().headers().responses())
+                .extracting(Policy.ResponseSpec::path).containsExactly("/only");
+    }
+
+    @Test
+    void precedenceIsSystemPropertyThenVariableThenFileThenDefault() throws IOException {
+        file("staging", REMOTE);
+        Map<String, String> env = Map.of("OCMT_POLICY_HEADERS_HSTS_MINMAXAGE", "100", "OCMT_TARGET_TLSPORT", "8443");
+        Map<String, String> sys = Map.of("ocmt.policy.headers.hsts.minMaxAge", "200");
+        Environment loaded = load("staging", env, sys);
+        assertThat(loaded.policy().headers().hsts().minMaxAge()).isEqualTo(200);
+        assertThat(loaded.target().tlsPort()).isEqualTo(8443);
+        assertThat(load("staging", env, Map.of()).policy().headers().hsts().minMaxAge()).isEqualTo(100);
+    }
+
+    @Test
+    void anOverrideOfAKeyThatDoesNotExistFails() throws IOException {
+        file("staging", REMOTE);
+        assertThatThrownBy(() -> load("staging", Map.of(), Map.of("ocmt.policy.headers.hsts.maxAge", "1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("-Docmt.policy.headers.hsts.maxAge");
+        assertThatThrownBy(() -> load("staging", Map.of("OCMT_POLICY_HSTS", "1"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("OCMT_POLICY_HSTS");
+    }
+
+    @Test
+    void aMisspelledKeyInTheFileFails() throws IOException {
+        file("staging", REMOTE.replace("preload: false", "prelod: false"));
+        assertThatThrownBy(() -> load("staging", Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("policy.headers.hsts.prelod");
+    }
+
+    @Test
+    void aSecretValueInPlaceOfAVariableNameFails() throws IOException {
+        file("staging", REMOTE.replace("OCMT_TEST_ADMIN_TOKEN", "'s3cr3t value!'"));
+        assertThatThrownBy(() -> load("staging", Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("must name an environment variable");
+    }
+
+    @Test
+    void aMissingSecretNamesTheVariable() throws IOException {
+        file("staging", REMOTE);
+        Environment env = load("staging", Map.of(), Map.of());
+        assertThatThrownBy(() -> new Secrets(env, Map.<String, String>of()::get, Map.of()).requireAll())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Missing secret 'adminToken'")
+                .hasMessageContaining("export OCMT_TEST_ADMIN_TOKEN=");
+        assertThat(new Secrets(env, Map.of("OCMT_TEST_ADMIN_TOKEN", "abcdef123456")::get, Map.of()).require("adminToken"))
+                .isEqualTo("abcdef123456");
+    }
+
+    @Test
+    void aRemoteEnvironmentNeedsItsAddresses() throws IOException {
+        file("staging", "target:\n  httpUrl: http://ocmt.test/\n  tlsHost: ocmt.test\n");
+        assertThatThrownBy(() -> load("staging", Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("target.httpsUrl");
+    }
+}

@@ -1,0 +1,104 @@
+package io.ocmt.verify.selftest;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.ocmt.verify.junit.OcmtExtension;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.assertj.core.api.AbstractAssert;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.EventType;
+
+/**
+ * Runs a real suite, unchanged, against a reference stack with some controls broken, and says which
+ * of its tests failed and why. This is how the suite proves each check can fail: the suite class is
+ * the one operators run; only the target differs.
+ */
+final class BrokenStack {
+
+    private BrokenStack() {
+    }
+
+    /** The outcome of each test of {@code suite}, by method name. */
+    static SuiteOutcome run(Class<?> suite, String... switches) {
+        List<Event> finished = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(suite))
+                .configurationParameter(OcmtExtension.SWITCHES, String.join(",", switches))
+                .execute()
+                .allEvents()
+                .filter(e -> e.getType() == EventType.FINISHED)
+                .filter(e -> e.getTestDescriptor().isTest() || e.getPayload(TestExecutionResult.class)
+                        .map(r -> r.getStatus() != TestExecutionResult.Status.SUCCESSFUL).orElse(false))
+                .toList();
+        Map<String, TestExecutionResult> results = new TreeMap<>();
+        for (Event e : finished) {
+            String name = e.getTestDescriptor().getSource()
+                    .filter(MethodSource.class::isInstance).map(s -> ((MethodSource) s).getMethodName())
+                    .orElse(e.getTestDescriptor().getDisplayName());
+            results.put(name, e.getPayload(TestExecutionResult.class).orElseThrow());
+        }
+        return new SuiteOutcome(suite.getSimpleName(), String.join(",", switches), results);
+    }
+
+    record SuiteOutcome(String suite, String switches, Map<String, TestExecutionResult> results) {
+
+        List<String> failed() {
+            return results.entrySet().stream().filter(e -> e.getValue().getStatus() != TestExecutionResult.Status.SUCCESSFUL)
+                    .map(Map.Entry::getKey).toList();
+        }
+
+        Optional<String> message(String test) {
+            return Optional.ofNullable(results.get(test)).flatMap(TestExecutionResult::getThrowable).map(Throwable::getMessage);
+        }
+
+        @Override
+        public String toString() {
+            return suite + " against a stack with " + switches + " broken: " + results.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue().getStatus()
+                            + e.getValue().getThrowable().map(t -> " (" + firstLine(t.getMessage()) + ")").orElse(""))
+                    .collect(Collectors.joining(", "));
+        }
+
+        private static String firstLine(String s) {
+            return s == null ? "" : s.lines().limit(3).collect(Collectors.joining(" ")).strip();
+        }
+    }
+
+    static OutcomeAssert assertThat(SuiteOutcome outcome) {
+        return new OutcomeAssert(outcome);
+    }
+
+    /** Failures say which suite, which broken controls, and every test's outcome. */
+    static final class OutcomeAssert extends AbstractAssert<OutcomeAssert, SuiteOutcome> {
+
+        OutcomeAssert(SuiteOutcome actual) {
+            super(actual, OutcomeAssert.class);
+        }
+
+        /** Exactly these tests failed: the broken control is caught, and by nothing else. */
+        OutcomeAssert failedOnly(String... tests) {
+            isNotNull();
+            if (!actual.failed().equals(List.of(tests).stream().sorted().toList())) {
+                failWithMessage("Expected exactly %s to fail, but %s failed.%n%s", List.of(tests), actual.failed(), actual);
+            }
+            return this;
+        }
+
+        /** The failure of {@code test} names what is wrong, e.g. the header or the hop. */
+        OutcomeAssert withMessage(String test, String... fragments) {
+            String message = actual.message(test).orElse("");
+            for (String fragment : fragments) {
+                if (!message.contains(fragment)) {
+                    failWithMessage("Expected the failure of %s to contain '%s', but it was:%n%s", test, fragment, message);
+                }
+            }
+            return this;
+        }
+    }
+}
