@@ -1,0 +1,33 @@
+package io.ocmt.reference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of the reference server image. */
+public final class Main {
+
+    /** Printed once the port is bound; the test harness waits for this exact line. */
+    static final String READY_LINE = "OCMT reference server listening on ";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        ServerSettings settings;
+        try {
+            settings = ServerSettings.fromEnvironment(System.getenv());
+        } catch (ConfigurationException e) {
+            // A misconfigured reference server must not come up looking hardened (or broken).
+            System.err.println("OCMT reference server refused to start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LOG.info("Release {}; switches: {}", settings.release(), settings.switches().describe());
+        ReferenceServer server = new ReferenceServer(settings);
+        int port = server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
+        System.out.println(READY_LINE + port);
+    }
+}
