@@ -1,0 +1,151 @@
+#!/bin/bash
+# Renders /etc/nginx/nginx.conf from the environment, checks it, then hands over to nginx.
+# Every value is validated first: a value that nginx would read as extra directives must stop the
+# container with a clear message instead of silently changing the proxy.
+set -euo pipefail
+
+# Any arguments run instead of the proxy, e.g. `nginx -v` or a shell for debugging.
+if [ $# -gt 0 ]; then
+  exec "$@"
+fi
+
+fail() {
+  echo "ocmt-nginx: $*" >&2
+  exit 1
+}
+
+CERT=/etc/nginx/tls/server.crt
+KEY=/etc/nginx/tls/server.key
+[ -s "$CERT" ] || fail "TLS certificate $CERT is missing or empty; copy it into the container before it starts"
+[ -s "$KEY" ] || fail "TLS private key $KEY is missing or empty; copy it into the container before it starts"
+
+UPSTREAMS=${UPSTREAMS:-}
+HTTPS_PUBLIC_PORT=${HTTPS_PUBLIC_PORT:-443}
+HTTP_MODE=${HTTP_MODE:-redirect}
+SERVER_TOKENS=${SERVER_TOKENS:-off}
+TLS_PROTOCOLS=${TLS_PROTOCOLS:-TLSv1.2 TLSv1.3}
+# Mozilla "intermediate" TLS 1.2 suites: ECDHE with AEAD only, no CBC.
+TLS_CIPHERS=${TLS_CIPHERS:-ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305}
+TLS_CURVES=${TLS_CURVES:-X25519:prime256v1:secp384r1}
+# Just above the app's 100 kB limit, so the app's own 413 (JSON, security headers) is what a
+# slightly oversized request gets; far larger bodies are stopped here.
+CLIENT_MAX_BODY_SIZE=${CLIENT_MAX_BODY_SIZE:-128k}
+
+[ -n "$UPSTREAMS" ] || fail "UPSTREAMS is required: a comma-separated list of host:port, e.g. server-1:3000,server-2:3000"
+upstream_servers=""
+IFS=',' read -r -a upstream_list <<< "$UPSTREAMS"
+for upstream in "${upstream_list[@]}"; do
+  upstream=${upstream//[[:space:]]/}
+  [ -z "$upstream" ] && continue
+  [[ "$upstream" =~ ^[A-Za-z0-9._-]+:[0-9]{1,5}$ ]] || fail "UPSTREAMS entry '$upstream' is not host:port"
+  upstream_servers+="        server $upstream;"$'\n'
+done
+[ -n "$upstream_servers" ] || fail "UPSTREAMS has no host:port entry"
+
+[[ "$HTTPS_PUBLIC_PORT" =~ ^[0-9]{1,5}$ ]] && [ "$HTTPS_PUBLIC_PORT" -ge 1 ] && [ "$HTTPS_PUBLIC_PORT" -le 65535 ] \
+  || fail "HTTPS_PUBLIC_PORT must be a port number; got '$HTTPS_PUBLIC_PORT'"
+if [ "$HTTPS_PUBLIC_PORT" = 443 ]; then https_authority='$host'; else https_authority="\$host:$HTTPS_PUBLIC_PORT"; fi
+
+case "$SERVER_TOKENS" in
+  on|off) ;;
+  *) fail "SERVER_TOKENS must be off (default) or on; got '$SERVER_TOKENS'" ;;
+esac
+
+for protocol in $TLS_PROTOCOLS; do
+  case "$protocol" in
+    SSLv3|TLSv1|TLSv1.1|TLSv1.2|TLSv1.3) ;;
+    *) fail "TLS_PROTOCOLS entry '$protocol' is not one of SSLv3 TLSv1 TLSv1.1 TLSv1.2 TLSv1.3" ;;
+  esac
+done
+[ -n "${TLS_PROTOCOLS//[[:space:]]/}" ] || fail "TLS_PROTOCOLS is empty"
+[[ "$TLS_CIPHERS" =~ ^[A-Za-z0-9:+!@=._-]+$ ]] || fail "TLS_CIPHERS '$TLS_CIPHERS' is not an OpenSSL cipher string"
+[[ "$TLS_CURVES" =~ ^[A-Za-z0-9:._-]+$ ]] || fail "TLS_CURVES '$TLS_CURVES' is not a colon-separated curve list"
+[[ "$CLIENT_MAX_BODY_SIZE" =~ ^[0-9]+[kKmM]?$ ]] || fail "CLIENT_MAX_BODY_SIZE '$CLIENT_MAX_BODY_SIZE' is not an nginx size"
+
+# Both ports tell the app the request was HTTPS: on 443 it was, and on 80 only the "plain" switch
+# proxies at all, which is exactly the broken deployment it stands for.
+proxy_block='proxy_pass http://ocmt_app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Real-IP $remote_addr;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto https;'
+
+case "$HTTP_MODE" in
+  redirect) http_location="return 301 https://$https_authority\$request_uri;" ;;
+  redirect-302) http_location="return 302 https://$https_authority\$request_uri;" ;;
+  plain) http_location="$proxy_block" ;;
+  *) fail "HTTP_MODE must be redirect (default), redirect-302 or plain; got '$HTTP_MODE'" ;;
+esac
+
+cat > /etc/nginx/nginx.conf <<CONF
+# Rendered by ocmt-nginx-entrypoint at container start; edits are lost on restart.
+user www-data;
+worker_processes auto;
+pid /run/nginx.pid;
+# notice level logs "start worker processes" once the listening sockets are open.
+error_log stderr notice;
+
+events {
+    worker_connections 1024;
+}
+
+http {
+    server_tokens $SERVER_TOKENS;
+    default_type application/octet-stream;
+    sendfile on;
+    keepalive_timeout 65;
+    client_max_body_size $CLIENT_MAX_BODY_SIZE;
+
+    log_format ocmt '\$remote_addr "\$request" \$status \$body_bytes_sent upstream=\$upstream_addr rt=\$request_time';
+    access_log /dev/stdout ocmt;
+
+    # No add_header anywhere: the app sets every security header, and a second copy from the
+    # proxy would itself be a finding.
+
+    upstream ocmt_app {
+        # Round robin, nginx's default.
+$upstream_servers        keepalive 16;
+    }
+
+    ssl_protocols $TLS_PROTOCOLS;
+    ssl_ciphers '$TLS_CIPHERS';
+    ssl_ecdh_curve $TLS_CURVES;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:OCMT_TLS:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+
+    server {
+        listen 443 ssl default_server;
+        server_name _;
+        ssl_certificate $CERT;
+        ssl_certificate_key $KEY;
+
+        location / {
+            $proxy_block
+        }
+
+        # Bodies past client_max_body_size never reach the app; answer in the app's error shape.
+        error_page 413 @payload_too_large;
+        location @payload_too_large {
+            default_type application/json;
+            return 413 '{"error":{"code":"PAYLOAD_TOO_LARGE","message":"Request body too large"}}';
+        }
+    }
+
+    server {
+        listen 80 default_server;
+        server_name _;
+
+        location / {
+            $http_location
+        }
+    }
+}
+CONF
+
+nginx -t -q || fail "the rendered /etc/nginx/nginx.conf was rejected by nginx (see above)"
+echo "nginx configured: upstreams=$UPSTREAMS http_mode=$HTTP_MODE server_tokens=$SERVER_TOKENS tls_protocols='$TLS_PROTOCOLS'"
+exec nginx -g 'daemon off;'
