@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +34,13 @@ final class OpenSsl {
     static final String MISSING = "openssl is not on PATH: the end-to-end tests run a local openssl s_server";
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Servers a crashed or killed test run left behind are ended with the JVM. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly)));
+    }
     private static Boolean available;
 
     private OpenSsl() {
@@ -163,11 +172,17 @@ final class OpenSsl {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
+            RUNNING.remove(process);
         }
     }
 
@@ -185,6 +200,7 @@ final class OpenSsl {
         environment(pb.environment(), dir);
         // stdin stays an open pipe: s_server stops when its stdin ends.
         Process process = pb.start();
+        RUNNING.add(process);
         Server server = new Server(process, port, log);
         try {
             Awaitility.await("openssl s_server on 127.0.0.1:" + port)
@@ -198,11 +214,7 @@ final class OpenSsl {
                         return accepts(port);
                     });
         } catch (RuntimeException e) {
-            try {
-                server.close();
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            }
+            server.close();
             throw e;
         }
         return server;
