@@ -55,7 +55,8 @@ public final class OcmtExtension implements ParameterResolver {
     }
 
     /** The outcome of opening a target, success or failure, kept for the whole run. */
-    static final class OpenedTarget implements ExtensionContext.Store.CloseableResource {
+    @SuppressWarnings("deprecation") // CloseableResource for JUnit before 5.13, AutoCloseable after.
+    static final class OpenedTarget implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         private final Targets.Opened opened;
         private final RuntimeException failure;
 

@@ -100,7 +100,7 @@ public final class ReferenceStack implements EmbeddedStack {
         GenericContainer<?> postgres = container(images.postgres(), "postgres")
                 .withEnv("POSTGRES_USER", "ocmt").withEnv("POSTGRES_PASSWORD", dbPassword).withEnv("POSTGRES_DB", "ocmt")
                 .withExposedPorts(5432)
-                .waitingFor(Wait.forLogMessage(".*OCMT postgres ready.*", 1).withStartupTimeout(STARTUP));
+                .waitingFor(Wait.forLogMessage(".*database system is ready to accept connections.*", 1).withStartupTimeout(STARTUP));
         GenericContainer<?> redis = container(images.redis(), "redis")
                 .withEnv("REDIS_PASSWORD", redisPassword)
                 .withExposedPorts(6379)
@@ -262,6 +262,27 @@ public final class ReferenceStack implements EmbeddedStack {
             return new Images(java.join(), nginx.join(), postgres.join(), redis.join());
         }
 
+        /**
+         * Networks that inspect TLS (corporate proxies, sandboxes) need their CA inside the server's
+         * Maven build stage to reach Maven Central; the host's extra CAs are passed as a build
+         * argument that only that stage trusts.
+         */
+        private static String extraCaCerts() {
+            Path dir = Path.of("/usr/local/share/ca-certificates");
+            if (!Files.isDirectory(dir)) {
+                return "";
+            }
+            try (var files = Files.walk(dir)) {
+                StringBuilder pem = new StringBuilder();
+                for (Path f : files.filter(f -> f.toString().endsWith(".crt")).sorted().toList()) {
+                    pem.append(Files.readString(f)).append('\n');
+                }
+                return pem.toString();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         private static CompletableFuture<String> build(Path dir, String name) {
             Path context = dir.resolve(name);
             if (!Files.isRegularFile(context.resolve("Dockerfile"))) {
@@ -269,9 +290,18 @@ public final class ReferenceStack implements EmbeddedStack {
             }
             return CompletableFuture.supplyAsync(() -> {
                 try {
-                    return new ImageFromDockerfile("ocmt-verify/" + name + ":dev", false)
-                            .withDockerfile(context.resolve("Dockerfile"))
-                            .get();
+                    // The context is given file by file, not with withDockerfile(): Testcontainers would
+                    // then try to pull every FROM it reads, multi-stage names included, from a registry.
+                    ImageFromDockerfile image = new ImageFromDockerfile("ocmt-verify/" + name + ":dev", false);
+                    try (var entries = Files.list(context)) {
+                        // Build output never belongs in the context; it would only slow every build.
+                        entries.filter(p -> !p.getFileName().toString().equals("target"))
+                                .forEach(p -> image.withFileFromPath(p.getFileName().toString(), p));
+                    }
+                    if (name.equals("server")) {
+                        image.withBuildArg("EXTRA_CA_CERTS", extraCaCerts());
+                    }
+                    return image.get();
                 } catch (Exception e) {
                     throw new IllegalStateException("Building the " + name + " image from " + context + " failed: " + e.getMessage(), e);
                 }

@@ -191,6 +191,8 @@ class OpenSslEndToEndTest {
             assertThat(found.get(TlsProtocol.TLS_1_3))
                     .isEqualTo(expected(TlsProtocol.TLS_1_3, servable, "-ciphersuites", TLS13_ALL, "ALL:@SECLEVEL=0"));
             assertThat(found.get(TlsProtocol.SSL_3_0)).isEmpty();
+            assertThat(r.protocols()).filteredOn(p -> p.protocol() == TlsProtocol.TLS_1_0).singleElement()
+                    .satisfies(p -> assertThat(p.detail()).endsWith("(its random says it also speaks TLS 1.3)"));
 
             // The point of raw ClientHellos: suites the JDK cannot offer are found.
             List<AcceptedSuite> tls12 = r.cipherSuites(TlsProtocol.TLS_1_2).orElseThrow().pairs();

@@ -69,6 +69,9 @@ public record Offer(TlsProtocol protocol, List<Integer> offered, ServerResponse 
         String what = h.helloRetryRequest()
                 ? "HelloRetryRequest " + version + " (group " + h.selectedGroupName() + "), " + suite
                 : "ServerHello " + version + ", " + suite;
+        if (h.downgradeSentinel()) {
+            what += " (its random says it also speaks TLS 1.3)";
+        }
         return switch (verdict()) {
             case OTHER_VERSION -> "server answered " + what + " instead of " + protocol;
             case UNOFFERED_SUITE -> what + ", which was not offered";
