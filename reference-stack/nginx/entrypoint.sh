@@ -27,6 +27,19 @@ TLS_PROTOCOLS=${TLS_PROTOCOLS:-TLSv1.2 TLSv1.3}
 # Mozilla "intermediate" TLS 1.2 suites: ECDHE with AEAD only, no CBC.
 TLS_CIPHERS=${TLS_CIPHERS:-ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305}
 TLS_CURVES=${TLS_CURVES:-X25519:prime256v1:secp384r1}
+# Named variants, one variable each, for the suite's self-tests and benchmarks: each breaks one TLS
+# control on top of the hardened settings above (TLS 1.0/1.1 cannot work without CBC suites, and
+# OpenSSL 3 offers them only at security level 0).
+TLS_PROFILE=${TLS_PROFILE:-hardened}
+case "$TLS_PROFILE" in
+  hardened) ;;
+  legacy-protocols) TLS_PROTOCOLS="TLSv1 TLSv1.1 $TLS_PROTOCOLS"; TLS_CIPHERS="$TLS_CIPHERS:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:@SECLEVEL=0" ;;
+  cbc) TLS_CIPHERS="$TLS_CIPHERS:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384" ;;
+  static-rsa) TLS_CIPHERS="$TLS_CIPHERS:AES128-GCM-SHA256:AES256-GCM-SHA384" ;;
+  aria) TLS_CIPHERS="$TLS_CIPHERS:ECDHE-ARIA128-GCM-SHA256:ECDHE-ARIA256-GCM-SHA384" ;;
+  permissive) TLS_PROTOCOLS="TLSv1 TLSv1.1 TLSv1.2 TLSv1.3"; TLS_CIPHERS="ALL:@SECLEVEL=0" ;;
+  *) fail "TLS_PROFILE must be hardened (default), legacy-protocols, cbc, static-rsa, aria or permissive; got '$TLS_PROFILE'" ;;
+esac
 # Just above the app's 100 kB limit, so the app's own 413 (JSON, security headers) is what a
 # slightly oversized request gets; far larger bodies are stopped here.
 CLIENT_MAX_BODY_SIZE=${CLIENT_MAX_BODY_SIZE:-128k}
