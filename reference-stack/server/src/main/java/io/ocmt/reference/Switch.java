@@ -13,7 +13,9 @@ public enum Switch {
     NOSNIFF("BREAK_NOSNIFF", "missing"),
     REFERRER_POLICY("BREAK_REFERRER_POLICY", "unsafe-url"),
     POWERED_BY("BREAK_POWERED_BY", "on"),
-    HEALTH("BREAK_HEALTH", "leaky", "text");
+    HEALTH("BREAK_HEALTH", "leaky", "text"),
+    // Read by io.ocmt.reference.net.ProxyTrust; listed here so the server accepts the variable.
+    TRUST_ANY_PROXY("BREAK_TRUST_ANY_PROXY", "1");
 
     /** Every switch variable starts with this, so a misspelt one can be recognised and refused. */
     public static final String PREFIX = "BREAK_";
