@@ -7,7 +7,8 @@ import java.util.Map;
  * What an environment expects of its target. Every threshold the suites judge by lives here and
  * nowhere else; the defaults are in {@code defaults.yaml} beside this class.
  */
-public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy redirect) {
+public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy redirect, TlsPolicy tls,
+                     CertificatePolicy certificate) {
 
     public record HealthPolicy(String path, String releaseField) {
     }
@@ -37,5 +38,23 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
     }
 
     public record RedirectPolicy(List<String> paths, List<Integer> statuses) {
+    }
+
+    public record TlsPolicy(
+            List<String> requiredProtocols,
+            List<String> allowedProtocols,
+            String negotiatedProtocol,
+            List<String> allowedSuites,
+            int maxParallelProbes,
+            int maxProbeConnections) {
+    }
+
+    public record CertificatePolicy(
+            int warnDays,
+            int failDays,
+            int maxLifetimeDays,
+            int minRsaBits,
+            int minEcBits,
+            List<String> forbiddenSignatureAlgorithms) {
     }
 }

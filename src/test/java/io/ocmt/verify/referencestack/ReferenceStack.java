@@ -136,8 +136,7 @@ public final class ReferenceStack implements EmbeddedStack {
         Startables.deepStart(servers).join();
 
         ThrowawayCa ca = new ThrowawayCa();
-        ThrowawayCa.Issued cert = ca.issueServer(List.of("localhost"), List.of("127.0.0.1"),
-                Instant.now().minus(Duration.ofMinutes(5)), Duration.ofDays(90));
+        ThrowawayCa.Issued cert = issueCertificate(ca);
         Path caPem = workDir.resolve("ca.pem");
         write(caPem, ca.certificatePem());
 
@@ -159,6 +158,25 @@ public final class ReferenceStack implements EmbeddedStack {
                 switches.stream().map(Switch::id).collect(Collectors.toCollection(TreeSet::new)));
         LOG.info("Reference stack {} up in {} s at {}{}", id, (System.nanoTime() - t0) / 1_000_000_000,
                 endpoints.httpsUrl(), switches.isEmpty() ? "" : " with broken " + endpoints.switches());
+    }
+
+    /** A 90-day certificate for localhost, unless a certificate switch asks for another host or an earlier expiry. */
+    private ThrowawayCa.Issued issueCertificate(ThrowawayCa ca) {
+        List<String> hosts = List.of("localhost");
+        List<String> ips = List.of("127.0.0.1");
+        Instant notBefore = Instant.now().minus(Duration.ofMinutes(5));
+        Duration lifetime = Duration.ofDays(90);
+        for (Switch s : switches) {
+            if (s == Switch.CERT_WRONG_HOST) {
+                hosts = List.of(s.value());
+                ips = List.of();
+            } else if (s == Switch.CERT_EXPIRING) {
+                // Issued 80 days ago, so the lifetime stays ordinary and only the expiry is close.
+                notBefore = Instant.now().minus(Duration.ofDays(80));
+                lifetime = Duration.ofDays(80 + Long.parseLong(s.value())).plus(Duration.ofHours(12));
+            }
+        }
+        return ca.issueServer(hosts, ips, notBefore, lifetime);
     }
 
     private GenericContainer<?> container(String image, String alias) {

@@ -26,10 +26,17 @@ public enum Switch {
     NO_HTTPS_REDIRECT(Component.NGINX, "HTTP_MODE", "plain", "port 80 serves the application over plain HTTP"),
     REDIRECT_302(Component.NGINX, "HTTP_MODE", "redirect-302", "port 80 redirects with a temporary 302"),
     SERVER_VERSION(Component.NGINX, "SERVER_TOKENS", "on", "the Server header carries nginx's version"),
+    TLS_LEGACY_PROTOCOLS(Component.NGINX, "TLS_PROFILE", "legacy-protocols", "TLS 1.0 and 1.1 accepted (with the CBC suites they need)"),
+    TLS_CBC(Component.NGINX, "TLS_PROFILE", "cbc", "TLS 1.2 CBC suites accepted"),
+    TLS_STATIC_RSA(Component.NGINX, "TLS_PROFILE", "static-rsa", "static-RSA key exchange accepted (no forward secrecy)"),
+    TLS_ARIA(Component.NGINX, "TLS_PROFILE", "aria", "ARIA suites accepted"),
+    TLS_PERMISSIVE(Component.NGINX, "TLS_PROFILE", "permissive", "everything nginx's OpenSSL can do: TLS 1.0-1.3, ALL:@SECLEVEL=0"),
+    CERT_WRONG_HOST(Component.CERTIFICATE, "CERT_HOSTS", "other.example", "the certificate is issued for another host"),
+    CERT_EXPIRING(Component.CERTIFICATE, "CERT_DAYS_LEFT", "10", "the certificate expires in 10 days"),
     REDIS_NO_PASSWORD(Component.REDIS, "BREAK_REDIS_PASSWORD", "1", "Redis accepts commands without a password");
 
     /** The containers a switch can change. */
-    public enum Component { SERVER, NGINX, REDIS }
+    public enum Component { SERVER, NGINX, REDIS, CERTIFICATE }
 
     private final Component component;
     private final String variable;

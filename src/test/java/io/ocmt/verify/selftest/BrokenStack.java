@@ -90,6 +90,16 @@ final class BrokenStack {
             return this;
         }
 
+        /** Every test failed, each naming the same reason: the target could not even be opened. */
+        OutcomeAssert failedAllWith(String fragment) {
+            isNotNull();
+            if (actual.failed().size() != actual.results().size() || actual.results().isEmpty()) {
+                failWithMessage("Expected every test to fail, but only %s failed.%n%s", actual.failed(), actual);
+            }
+            actual.results().keySet().forEach(test -> withMessage(test, fragment));
+            return this;
+        }
+
         /** The failure of {@code test} names what is wrong, e.g. the header or the hop. */
         OutcomeAssert withMessage(String test, String... fragments) {
             String message = actual.message(test).orElse("");

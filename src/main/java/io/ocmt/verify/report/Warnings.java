@@ -1,0 +1,30 @@
+package io.ocmt.verify.report;
+
+import io.qameta.allure.Allure;
+import io.qameta.allure.model.Status;
+import io.qameta.allure.model.StepResult;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Something a release manager must see that does not fail the run yet (a certificate inside its
+ * renewal window): a visibly broken step in the report and a log line, the test itself passes.
+ */
+public final class Warnings {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Warnings.class);
+
+    private Warnings() {
+    }
+
+    public static void warn(String message) {
+        String text = Redactor.text(message);
+        LOG.warn(text);
+        if (Allure.getLifecycle().getCurrentTestCaseOrStep().isPresent()) {
+            String uuid = UUID.randomUUID().toString();
+            Allure.getLifecycle().startStep(uuid, new StepResult().setName("WARNING: " + text).setStatus(Status.BROKEN));
+            Allure.getLifecycle().stopStep(uuid);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.ocmt.verify.suites;
+
+import static io.ocmt.verify.report.Findings.assertNone;
+import static io.ocmt.verify.tls.HandshakeAssert.assertThat;
+
+import io.ocmt.verify.config.Policy;
+import io.ocmt.verify.config.Target;
+import io.ocmt.verify.junit.OcmtSuite;
+import io.ocmt.verify.report.Warnings;
+import io.ocmt.verify.tls.CertificateCheck;
+import io.ocmt.verify.tls.Handshake;
+import io.ocmt.verify.tls.TlsVerdict;
+import io.ocmt.verify.tls.probe.EnumerationResult;
+import io.ocmt.verify.tls.probe.TlsProbe;
+import io.qameta.allure.Allure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Checklist "TLS/HTTPS": weak protocols and ciphers disabled (minimum TLS 1.2, TLS 1.3 preferred,
+ * no CBC), a valid certificate. Protocols and suites are found by raw ClientHellos across the whole
+ * IANA registry, as testssl.sh and SSL Labs do, so suites Java cannot speak are found too.
+ */
+@OcmtSuite
+@Tag("tls")
+@DisplayName("TLS protocols, cipher suites and certificate")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public class TlsIT {
+
+    private Target target;
+    private Policy policy;
+    private EnumerationResult enumeration;
+
+    @BeforeAll
+    void enumerate(Target target) {
+        this.target = target;
+        this.policy = target.policy();
+        enumeration = TlsProbe.builder()
+                .host(target.tlsHost())
+                .port(target.tlsPort())
+                .connectTimeout(Duration.ofMillis(target.connectTimeoutMs()))
+                .readTimeout(Duration.ofMillis(target.readTimeoutMs()))
+                .maxParallelConnections(policy.tls().maxParallelProbes())
+                .maxConnections(policy.tls().maxProbeConnections())
+                .build()
+                .enumerate();
+
+    }
+
+    /** What the probe saw, in the report of the tests that judge it (a @BeforeAll has no report entry of its own). */
+    private void attachEnumeration() {
+        Allure.addAttachment("Enumeration", "text/plain", enumeration.protocols().stream().map(Object::toString)
+                .collect(Collectors.joining("\n")) + "\n\n" + enumeration.accepted().stream()
+                .map(p -> p.protocol().label() + " " + p.suite().ianaName() + "  (" + TlsVerdict.weaknesses(p.suite()) + ")")
+                .collect(Collectors.joining("\n")) + "\n\n" + enumeration.connections() + " connections in "
+                + enumeration.wallTime().toMillis() + " ms", ".txt");
+    }
+
+    private String subject() {
+        return "raw ClientHello probe of " + target.tlsHost() + ":" + target.tlsPort();
+    }
+
+    @Test
+    @DisplayName("Only the policy's protocols are accepted (TLS 1.2 and 1.3), and each of them is")
+    void protocols() {
+        attachEnumeration();
+        assertNone(TlsVerdict.protocols(subject(), enumeration.protocols(), policy.tls()));
+    }
+
+    @Test
+    @DisplayName("Every accepted (protocol, cipher suite) pair is on the policy's list")
+    void cipherSuites() {
+        attachEnumeration();
+        assertNone(TlsVerdict.suites(subject(), enumeration, policy.tls()));
+    }
+
+    @Test
+    @DisplayName("A modern client negotiates the policy's protocol with an allowed suite")
+    void negotiatedDefaults() {
+        assertThat(Handshake.modernClient(target))
+                .negotiated(policy.tls().negotiatedProtocol())
+                .withSuiteIn(policy.tls().allowedSuites());
+    }
+
+    @Test
+    @DisplayName("Certificate: trusted chain for the host, expiry, lifetime, key size, signature")
+    void certificate() {
+        Handshake handshake = Handshake.modernClient(target);
+        Instant now = Instant.now();
+        CertificateCheck.expiryWarning(handshake, policy.certificate(), now).ifPresent(Warnings::warn);
+        assertNone(CertificateCheck.judge(handshake, policy.certificate(), now));
+    }
+}
