@@ -16,16 +16,18 @@ public final class Main {
 
     public static void main(String[] args) {
         ServerSettings settings;
+        ReferenceServer server;
         try {
             settings = ServerSettings.fromEnvironment(System.getenv());
+            LOG.info("Release {}; switches: {}", settings.release(), settings.switches().describe());
+            // Components read their own variables (rate limits, trusted proxies) while the server is built.
+            server = new ReferenceServer(settings);
         } catch (ConfigurationException e) {
             // A misconfigured reference server must not come up looking hardened (or broken).
             System.err.println("OCMT reference server refused to start: " + e.getMessage());
             System.exit(2);
             return;
         }
-        LOG.info("Release {}; switches: {}", settings.release(), settings.switches().describe());
-        ReferenceServer server = new ReferenceServer(settings);
         int port = server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
         System.out.println(READY_LINE + port);

@@ -3,6 +3,7 @@ package io.ocmt.reference;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.ocmt.reference.ratelimit.RateLimits;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +83,8 @@ public final class ReferenceServer {
         });
 
         app.before(this::requireHttps);
+        // Ahead of the body checks, so requests refused for their body (413, 400) still count.
+        RateLimits.install(app, settings);
         app.before(ReferenceServer::readBody);
 
         app.get("/health", this::health);

@@ -15,7 +15,11 @@ public enum Switch {
     POWERED_BY("BREAK_POWERED_BY", "on"),
     HEALTH("BREAK_HEALTH", "leaky", "text"),
     // Read by io.ocmt.reference.net.ProxyTrust; listed here so the server accepts the variable.
-    TRUST_ANY_PROXY("BREAK_TRUST_ANY_PROXY", "1");
+    TRUST_ANY_PROXY("BREAK_TRUST_ANY_PROXY", "1"),
+    // Rate limits (io.ocmt.reference.ratelimit): one limiter off, counting per replica, no Retry-After.
+    RATE_LIMIT("BREAK_RATE_LIMIT", "strictAuth", "vaultUnlock", "recovery", "generalApi"),
+    RATE_LIMIT_PER_REPLICA("BREAK_RATE_LIMIT_PER_REPLICA", "1"),
+    RETRY_AFTER("BREAK_RETRY_AFTER", "1");
 
     /** Every switch variable starts with this, so a misspelt one can be recognised and refused. */
     public static final String PREFIX = "BREAK_";

@@ -76,7 +76,14 @@ class SecurityPolicyTest {
                 Arguments.of(Switch.HEALTH, "leaky", unchanged()),
                 Arguments.of(Switch.HEALTH, "text", unchanged()),
                 // Network switches change who a client is, never a header.
-                Arguments.of(Switch.TRUST_ANY_PROXY, "1", unchanged()));
+                Arguments.of(Switch.TRUST_ANY_PROXY, "1", unchanged()),
+                // Rate-limit switches change RateLimit-* and Retry-After only, never the policy's headers.
+                Arguments.of(Switch.RATE_LIMIT, "strictAuth", unchanged()),
+                Arguments.of(Switch.RATE_LIMIT, "vaultUnlock", unchanged()),
+                Arguments.of(Switch.RATE_LIMIT, "recovery", unchanged()),
+                Arguments.of(Switch.RATE_LIMIT, "generalApi", unchanged()),
+                Arguments.of(Switch.RATE_LIMIT_PER_REPLICA, "1", unchanged()),
+                Arguments.of(Switch.RETRY_AFTER, "1", unchanged()));
     }
 
     @ParameterizedTest(name = "{0}={1}")

@@ -58,6 +58,11 @@ public final class ProxyTrust {
         return of(false, DEFAULT_TRUSTED_PROXIES, false);
     }
 
+    /** The same trust with the BREAK_TRUST_ANY_PROXY mistake on. */
+    public ProxyTrust withTrustAnyone() {
+        return new ProxyTrust(enabled, trusted, true);
+    }
+
     public boolean isTrusted(IpAddress address) {
         for (Cidr cidr : trusted) {
             if (cidr.contains(address)) {
