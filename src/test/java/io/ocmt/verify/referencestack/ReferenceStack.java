@@ -225,11 +225,6 @@ public final class ReferenceStack implements EmbeddedStack {
         return Map.copyOf(secrets);
     }
 
-    /** Leaves the containers running after this JVM exits (scripts/reference-stack up); down removes them by label. */
-    void detach() {
-        containers.clear();
-    }
-
     @Override
     public void close() {
         for (int i = containers.size() - 1; i >= 0; i--) {

@@ -9,17 +9,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code scripts/reference-stack up [switch…]}: starts the stack, leaves it running, prints its
- * endpoints and writes them to target/reference-stack.env, where a suite run finds and reuses it.
+ * {@code scripts/reference-stack up [switch…]}: starts the stack, writes its endpoints to
+ * target/reference-stack.env (where a suite run finds and reuses it) and then keeps running in the
+ * background until {@code scripts/reference-stack down} stops this JVM, whose shutdown removes the
+ * containers. Testcontainers removes what a JVM started when that JVM ends, so the stack lives
+ * exactly as long as this process.
  */
 public final class ReferenceStackCli {
 
     private ReferenceStackCli() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         Path projectDir = Environments.projectDir();
         List<String> ids = Arrays.stream(args).flatMap(a -> Arrays.stream(a.split(","))).filter(s -> !s.isBlank()).toList();
         if (ids.contains("--list")) {
@@ -47,10 +51,16 @@ public final class ReferenceStackCli {
         }
         Path file = StackEndpoints.runningFile(projectDir);
         Files.createDirectories(file.getParent());
-        Files.writeString(file, e.toEnvFile() + "STACK_ID=" + stack.id() + "\n");
-        stack.detach();
-        System.out.println(e.toEnvFile().lines().filter(l -> !l.startsWith("#")).reduce("", (a, b) -> a + "  " + b + "\n")
-                + "  STACK_ID=" + stack.id() + "\n\nWritten to " + file + ". Try: curl --cacert " + e.caPem() + " -i " + e.httpsUrl()
-                + "health\nStop it with: scripts/reference-stack down");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // The file only points at this stack; a stale one is detected as not answering.
+            }
+        }));
+        Files.writeString(file, e.toEnvFile() + "STACK_ID=" + stack.id() + "\nPID=" + ProcessHandle.current().pid() + "\n");
+        System.out.println("Reference stack " + stack.id() + " is up" + (e.switches().isEmpty() ? "" : " with broken " + e.switches()) + ".");
+        new CountDownLatch(1).await();
     }
 }
