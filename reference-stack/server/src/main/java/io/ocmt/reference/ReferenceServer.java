@@ -3,6 +3,7 @@ package io.ocmt.reference;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.ocmt.reference.api.ApiModule;
 import io.ocmt.reference.ratelimit.RateLimits;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -38,11 +39,20 @@ public final class ReferenceServer {
     private final Javalin app;
 
     public ReferenceServer(ServerSettings settings) {
-        this(settings, app -> { });
+        this(settings, null, app -> { });
+    }
+
+    /** With {@code api} (started, may be null) the server also serves OCMT's stateful API. */
+    public ReferenceServer(ServerSettings settings, ApiModule api) {
+        this(settings, api, app -> { });
     }
 
     /** extraRoutes lets tests add routes that fail on purpose; production passes none. */
     ReferenceServer(ServerSettings settings, Consumer<Javalin> extraRoutes) {
+        this(settings, null, extraRoutes);
+    }
+
+    private ReferenceServer(ServerSettings settings, ApiModule api, Consumer<Javalin> extraRoutes) {
         this.settings = settings;
         this.policy = settings.policy();
         JsonErrorHandler jettyErrors = new JsonErrorHandler(policy);
@@ -89,8 +99,12 @@ public final class ReferenceServer {
 
         app.get("/health", this::health);
         app.head("/health", this::health);
-        app.get("/api/auth/me", ReferenceServer::me);
-        app.head("/api/auth/me", ReferenceServer::me);
+        if (api == null) {
+            app.get("/api/auth/me", ReferenceServer::me);
+            app.head("/api/auth/me", ReferenceServer::me);
+        } else {
+            api.install(app, policy);
+        }
 
         extraRoutes.accept(app);
 
@@ -178,6 +192,14 @@ public final class ReferenceServer {
         }
     }
 
+    /**
+     * The request's JSON body as parsed before routing (an object or an array), or null when the
+     * request had no JSON body: routes read fields from it instead of parsing the body again.
+     */
+    public static com.fasterxml.jackson.databind.JsonNode jsonBody(Context ctx) {
+        return ctx.attribute(JSON_ATTRIBUTE);
+    }
+
     private void health(Context ctx) {
         if (settings.switches().is(Switch.HEALTH, "text")) {
             ctx.contentType("text/plain; charset=utf-8").result("OK");
@@ -197,7 +219,7 @@ public final class ReferenceServer {
         ctx.contentType(Json.CONTENT_TYPE).result(Json.write(body));
     }
 
-    /** Sessions arrive in a later milestone, so every presented token is unknown for now. */
+    /** Without a database (no ApiModule) there are no sessions, so every presented token is unknown. */
     private static void me(Context ctx) {
         String cookie = ctx.cookie(SESSION_COOKIE);
         String header = ctx.header(SESSION_HEADER);

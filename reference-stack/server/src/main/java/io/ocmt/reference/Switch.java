@@ -19,7 +19,18 @@ public enum Switch {
     // Rate limits (io.ocmt.reference.ratelimit): one limiter off, counting per replica, no Retry-After.
     RATE_LIMIT("BREAK_RATE_LIMIT", "strictAuth", "vaultUnlock", "recovery", "generalApi"),
     RATE_LIMIT_PER_REPLICA("BREAK_RATE_LIMIT_PER_REPLICA", "1"),
-    RETRY_AFTER("BREAK_RETRY_AFTER", "1");
+    RETRY_AFTER("BREAK_RETRY_AFTER", "1"),
+    // Read by io.ocmt.reference.api: each breaks one control of sessions, secrets or access.
+    SESSION_LIFETIME("BREAK_SESSION_LIFETIME", "1"),
+    LOGOUT("BREAK_LOGOUT", "1"),
+    MAGIC_LINK_REUSE("BREAK_MAGIC_LINK_REUSE", "1"),
+    SESSION_LIMIT("BREAK_SESSION_LIMIT", "1"),
+    ADMIN_GUARD("BREAK_ADMIN_GUARD", "1"),
+    SECRETS_PLAINTEXT("BREAK_SECRETS_PLAINTEXT", "1"),
+    SESSION_TOKENS_RAW("BREAK_SESSION_TOKENS_RAW", "1"),
+    QUERY_TOKEN("BREAK_QUERY_TOKEN", "1"),
+    ENUMERATION("BREAK_ENUMERATION", "1"),
+    CSRF("BREAK_CSRF", "1");
 
     /** Every switch variable starts with this, so a misspelt one can be recognised and refused. */
     public static final String PREFIX = "BREAK_";

@@ -83,7 +83,18 @@ class SecurityPolicyTest {
                 Arguments.of(Switch.RATE_LIMIT, "recovery", unchanged()),
                 Arguments.of(Switch.RATE_LIMIT, "generalApi", unchanged()),
                 Arguments.of(Switch.RATE_LIMIT_PER_REPLICA, "1", unchanged()),
-                Arguments.of(Switch.RETRY_AFTER, "1", unchanged()));
+                Arguments.of(Switch.RETRY_AFTER, "1", unchanged()),
+                // API switches break sessions, secrets or access controls, never the policy's headers.
+                Arguments.of(Switch.SESSION_LIFETIME, "1", unchanged()),
+                Arguments.of(Switch.LOGOUT, "1", unchanged()),
+                Arguments.of(Switch.MAGIC_LINK_REUSE, "1", unchanged()),
+                Arguments.of(Switch.SESSION_LIMIT, "1", unchanged()),
+                Arguments.of(Switch.ADMIN_GUARD, "1", unchanged()),
+                Arguments.of(Switch.SECRETS_PLAINTEXT, "1", unchanged()),
+                Arguments.of(Switch.SESSION_TOKENS_RAW, "1", unchanged()),
+                Arguments.of(Switch.QUERY_TOKEN, "1", unchanged()),
+                Arguments.of(Switch.ENUMERATION, "1", unchanged()),
+                Arguments.of(Switch.CSRF, "1", unchanged()));
     }
 
     @ParameterizedTest(name = "{0}={1}")

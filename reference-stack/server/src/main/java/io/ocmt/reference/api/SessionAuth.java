@@ -1,0 +1,86 @@
+package io.ocmt.reference.api;
+
+import io.javalin.http.Context;
+import io.ocmt.reference.Switch;
+import io.ocmt.reference.crypto.SecretBox;
+import io.ocmt.reference.crypto.Tokens;
+
+import java.util.HexFormat;
+
+/**
+ * OCMT's requireUser: the session token comes from the ocmt_session cookie or the X-Session-Token
+ * header, never from the query string (it would end up in logs, history and Referer headers) and
+ * never from Authorization: Bearer.
+ */
+final class SessionAuth {
+
+    static final String COOKIE = "ocmt_session";
+    static final String HEADER = "X-Session-Token";
+
+    record Current(Store.Session session, String token) {
+        Store.User user() {
+            return session.user();
+        }
+    }
+
+    private final Store store;
+    private final ApiSettings settings;
+    private final SecretBox secrets;
+
+    SessionAuth(Store store, ApiSettings settings) {
+        this.store = store;
+        this.settings = settings;
+        this.secrets = settings.secrets;
+    }
+
+    /** What the database keeps of a session or magic-link token: its SHA-256, unless that control is switched off. */
+    String stored(String token) {
+        return settings.switches.is(Switch.SESSION_TOKENS_RAW, "1") ? token : Tokens.sha256Hex(token);
+    }
+
+    String presentedToken(Context ctx) {
+        String token = ctx.cookie(COOKIE);
+        if (token == null || token.isEmpty()) {
+            token = ctx.header(HEADER);
+        }
+        if ((token == null || token.isEmpty()) && settings.switches.is(Switch.QUERY_TOKEN, "1")) {
+            token = ctx.queryParam("token");
+            if (token == null || token.isEmpty()) {
+                token = ctx.queryParam("sessionToken");
+            }
+        }
+        return token == null || token.isEmpty() ? null : token;
+    }
+
+    /** @throws Reply 401 in OCMT's three shapes when there is no live session */
+    Current require(Context ctx) {
+        String token = presentedToken(ctx);
+        if (token == null) {
+            throw Reply.error(401, "Authentication required");
+        }
+        Store.Session session = store.sessionByToken(stored(token))
+                .filter(s -> !s.revoked())
+                .orElseThrow(() -> Reply.error(401, "Invalid or expired session"));
+        if (lifetimeEnforced() && session.ageMs() > settings.sessionTimeoutMs) {
+            throw Reply.error(401, "Session expired", "SESSION_EXPIRED");
+        }
+        store.touchSession(session.id(), Http.clientIp(ctx));
+        return new Current(session, token);
+    }
+
+    boolean lifetimeEnforced() {
+        return !settings.switches.is(Switch.SESSION_LIFETIME, "1");
+    }
+
+    /**
+     * The double-submit value for a session: derived from the session token under a server key, so
+     * every replica issues the same value for the same session and no other session can reuse it.
+     */
+    String csrfToken(String sessionToken) {
+        return HexFormat.of().formatHex(secrets.mac("xsrf", sessionToken));
+    }
+
+    void issueCsrfCookie(Context ctx, String sessionToken) {
+        Http.setCookie(ctx, CsrfRules.COOKIE, csrfToken(sessionToken), 24 * 60 * 60L, false, "Strict");
+    }
+}
