@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * @param secrets logical secret name to the environment variable that holds it
  */
-public record Environment(String name, Path file, TargetConfig target, Map<String, String> secrets, Policy policy) {
+public record Environment(String name, Path file, TargetConfig target, Map<String, String> secrets, Grants grants,
+                          Policy policy) {
 
     /** The key space an operator can override, in order of precedence (highest first). */
     public static final String PRECEDENCE =

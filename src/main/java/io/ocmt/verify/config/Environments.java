@@ -63,6 +63,16 @@ public final class Environments {
 
     public static Environment load(String name, Path projectDir, Map<String, String> environmentVariables,
                                    Map<String, String> systemProperties) {
+        return load(name, projectDir, environmentVariables, systemProperties, Map.of());
+    }
+
+    /**
+     * @param derived settings an embedded target derives when it starts (its addresses, the grants it
+     *                offers), by configuration key; they sit above the file and below the operator's
+     *                overrides
+     */
+    public static Environment load(String name, Path projectDir, Map<String, String> environmentVariables,
+                                   Map<String, String> systemProperties, Map<String, String> derived) {
         if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
             throw new ConfigException("Environment name '" + name + "' is not a file name. Fix: -Denv=<name of a file in environments/>");
         }
@@ -86,13 +96,14 @@ public final class Environments {
         } catch (IOException e) {
             throw new ConfigException("Cannot read " + file + ": " + firstLine(e.getMessage()) + ". Fix the YAML syntax.", e);
         }
-        Overrides.apply(tree, environmentVariables, systemProperties, yaml);
+        Overrides.apply(tree, derived, environmentVariables, systemProperties, yaml);
         Environment env;
         try {
             env = new Environment(name, file,
                     yaml.treeToValue(tree.get("target"), TargetConfig.class),
                     yaml.convertValue(tree.get("secrets"), yaml.getTypeFactory()
                             .constructMapType(java.util.LinkedHashMap.class, String.class, String.class)),
+                    yaml.treeToValue(tree.get("grants"), Grants.class),
                     yaml.treeToValue(tree.get("policy"), Policy.class));
         } catch (JsonMappingException e) {
             throw new ConfigException("Invalid value in " + file + " at " + Overrides.path(e) + ": "
@@ -107,7 +118,7 @@ public final class Environments {
     private static void validate(Environment env) {
         TargetConfig t = env.target();
         String where = " in " + env.file();
-        if (!t.embedded()) {
+        if (!t.embedded() || t.httpsUrl() != null) {
             requireUrl(t.httpsUrl(), "https", "target.httpsUrl", where);
             requireUrl(t.httpUrl(), "http", "target.httpUrl", where);
             if (t.tlsHost() == null || t.tlsHost().isBlank()) {

@@ -8,7 +8,8 @@ import java.util.Map;
  * nowhere else; the defaults are in {@code defaults.yaml} beside this class.
  */
 public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy redirect, TlsPolicy tls,
-                     CertificatePolicy certificate) {
+                     CertificatePolicy certificate, AuthPolicy auth, SessionPolicy session, AdminPolicy admin,
+                     List<RateLimit> rateLimits) {
 
     public record HealthPolicy(String path, String releaseField) {
     }
@@ -56,5 +57,20 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
             int minRsaBits,
             int minEcBits,
             List<String> forbiddenSignatureAlgorithms) {
+    }
+
+    public record AuthPolicy(String uiUrl, long magicLinkTtlSeconds, long mailTimeoutSeconds, long enumerationToleranceMs,
+                             int enumerationSamples) {
+    }
+
+    public record SessionPolicy(String cookie, String header, long absoluteLifetimeSeconds, int maxPerUser,
+                                long maxWaitSeconds) {
+    }
+
+    public record AdminPolicy(List<String> paths, List<String> internalPaths) {
+    }
+
+    /** One limited endpoint: at most {@code limit} requests per {@code windowSeconds} from one client. */
+    public record RateLimit(String name, String method, String path, int limit, long windowSeconds) {
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -20,7 +21,10 @@ import java.util.TreeSet;
  * @param switches the controls this stack was started with broken; empty for a hardened stack
  */
 public record StackEndpoints(String httpsUrl, String httpUrl, String tlsHost, int tlsPort, Path caPem,
-                             Set<String> switches) {
+                             Set<String> switches, Map<String, String> settings) {
+
+    /** Lines that carry a derived configuration key: {@code ocmt.grants.mailbox.port=31443}. */
+    private static final String SETTING = "ocmt.";
 
     public static Path runningFile(Path projectDir) {
         return projectDir.resolve("target").resolve("reference-stack.env");
@@ -35,6 +39,7 @@ public record StackEndpoints(String httpsUrl, String httpUrl, String tlsHost, in
         lines.add("TLS_PORT=" + tlsPort);
         lines.add("CA_PEM=" + caPem.toAbsolutePath());
         lines.add("SWITCHES=" + String.join(",", switches));
+        settings.forEach((k, v) -> lines.add(SETTING + k + "=" + v));
         return String.join("\n", lines) + "\n";
     }
 
@@ -59,7 +64,9 @@ public record StackEndpoints(String httpsUrl, String httpUrl, String tlsHost, in
             }
             return Optional.of(new StackEndpoints(
                     require(p, "HTTPS_URL"), require(p, "HTTP_URL"), require(p, "TLS_HOST"),
-                    Integer.parseInt(require(p, "TLS_PORT")), Path.of(require(p, "CA_PEM")), switches));
+                    Integer.parseInt(require(p, "TLS_PORT")), Path.of(require(p, "CA_PEM")), switches,
+                    p.stringPropertyNames().stream().filter(k -> k.startsWith(SETTING))
+                            .collect(java.util.stream.Collectors.toMap(k -> k.substring(SETTING.length()), p::getProperty))));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file + " is incomplete (" + e.getMessage()
                     + "). Fix: scripts/reference-stack down, then up again, or delete the file.");

@@ -85,7 +85,10 @@ public final class Targets {
                 Trust.of(t.trust(), null), secrets, Set.of());
     }
 
-    public static Target embedded(Environment env, StackEndpoints endpoints, Map<String, String> provided) {
+    public static Target embedded(Environment file, StackEndpoints endpoints, Map<String, String> provided) {
+        // Reloaded with what the stack derived (its mapped ports, the grants it offers), in the one key space.
+        Environment env = Environments.load(file.name(), file.file().getParent().getParent(), System.getenv(),
+                io.ocmt.verify.config.internal.Overrides.systemProperties(), endpoints.settings());
         Secrets secrets = new Secrets(env, System::getenv, provided);
         return new Target(env, URI.create(endpoints.httpsUrl()), URI.create(endpoints.httpUrl()),
                 endpoints.tlsHost(), endpoints.tlsPort(), Trust.caFile(endpoints.caPem()), secrets, endpoints.switches());

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import io.ocmt.verify.config.EmbeddedStack;
+import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.StackEndpoints;
 import io.ocmt.verify.report.Redactor;
 import java.io.IOException;
@@ -51,6 +52,7 @@ public final class ReferenceStack implements EmbeddedStack {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String id;
+    private final Policy policy;
     private final Set<Switch> switches;
     private final Path workDir;
     private final Network network;
@@ -58,16 +60,21 @@ public final class ReferenceStack implements EmbeddedStack {
     private final Map<String, String> secrets = new LinkedHashMap<>();
     private StackEndpoints endpoints;
 
-    private ReferenceStack(Set<Switch> switches, Path projectDir) {
+    private ReferenceStack(Policy policy, Set<Switch> switches, Path projectDir) {
         this.id = secret(4);
+        this.policy = policy;
         this.switches = switches;
         this.workDir = projectDir.resolve("target").resolve("reference-stack").resolve(id);
         this.network = Network.newNetwork();
     }
 
-    /** Builds the images (cached by Docker after the first time) and starts the stack; returns once nginx serves. */
-    public static ReferenceStack start(Set<Switch> switches, Path projectDir) {
-        ReferenceStack stack = new ReferenceStack(switches, projectDir);
+    /**
+     * Builds the images (cached by Docker after the first time) and starts the stack; returns once
+     * nginx serves. The servers are configured from the environment's policy (lifetimes, limits,
+     * windows), so the hardened stack is exactly what the policy expects.
+     */
+    public static ReferenceStack start(Policy policy, Set<Switch> switches, Path projectDir) {
+        ReferenceStack stack = new ReferenceStack(policy, switches, projectDir);
         try {
             stack.startAll(projectDir);
             return stack;
@@ -92,6 +99,8 @@ public final class ReferenceStack implements EmbeddedStack {
         secrets.put("encryptionKey", secret(32));
         secrets.put("databasePassword", dbPassword);
         secrets.put("redisPassword", redisPassword);
+        secrets.put("databaseReadonlyUser", "ocmt_readonly");
+        secrets.put("databaseReadonlyPassword", secret(16));
         secrets.values().forEach(Redactor::registerSecret);
 
         int httpsPort = freePort();
@@ -99,16 +108,17 @@ public final class ReferenceStack implements EmbeddedStack {
 
         GenericContainer<?> postgres = container(images.postgres(), "postgres")
                 .withEnv("POSTGRES_USER", "ocmt").withEnv("POSTGRES_PASSWORD", dbPassword).withEnv("POSTGRES_DB", "ocmt")
-                .withExposedPorts(5432)
                 .waitingFor(Wait.forLogMessage(".*database system is ready to accept connections.*", 1).withStartupTimeout(STARTUP));
         GenericContainer<?> redis = container(images.redis(), "redis")
                 .withEnv("REDIS_PASSWORD", redisPassword)
-                .withExposedPorts(6379)
                 .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1).withStartupTimeout(STARTUP));
         GenericContainer<?> mail = container(images.java(), "mail")
                 .withCommand("java", "-cp", "/app/ocmt-reference.jar", "io.ocmt.reference.mail.MailServerMain")
-                .withExposedPorts(3025, 3143)
                 .waitingFor(Wait.forLogMessage(".*OCMT reference mail server ready.*", 1).withStartupTimeout(STARTUP));
+        // The environment's grants: the suite may read the database, the mailbox and Redis, on loopback only.
+        loopbackOnly(postgres, 5432);
+        loopbackOnly(redis, 6379);
+        loopbackOnly(mail, 3143);
         apply(Switch.Component.REDIS, redis);
         Startables.deepStart(postgres, redis, mail).join();
 
@@ -128,12 +138,13 @@ public final class ReferenceStack implements EmbeddedStack {
                     .withEnv("SMTP_HOST", "mail").withEnv("SMTP_PORT", "3025")
                     .withEnv("APP_URL", publicUrl).withEnv("USER_UI_URL", publicUrl)
                     .withEnv("TRUST_PROXY", "1")
-                    .withExposedPorts(3000)
+                    .withEnv(fromPolicy())
                     .waitingFor(Wait.forLogMessage(".*OCMT reference server listening.*", 1).withStartupTimeout(STARTUP));
             apply(Switch.Component.SERVER, server);
             servers.add(server);
         }
         Startables.deepStart(servers).join();
+        grantReadOnlyRole(postgres, dbPassword);
 
         ThrowawayCa ca = new ThrowawayCa();
         ThrowawayCa.Issued cert = issueCertificate(ca);
@@ -154,10 +165,79 @@ public final class ReferenceStack implements EmbeddedStack {
         apply(Switch.Component.NGINX, nginx);
         nginx.start();
 
+        Map<String, String> derived = new LinkedHashMap<>();
+        derived.put("grants.destructive", "true");
+        derived.put("grants.mailbox.type", "imap");
+        derived.put("grants.mailbox.host", "localhost");
+        derived.put("grants.mailbox.port", Integer.toString(mail.getMappedPort(3143)));
+        derived.put("grants.mailbox.tls", "false");
+        derived.put("grants.mailbox.loginAsRecipient", "true");
+        derived.put("grants.mailbox.baseAddress", "ocmt-verify@ocmt.test");
+        derived.put("grants.database.jdbcUrl", "jdbc:postgresql://localhost:" + postgres.getMappedPort(5432) + "/ocmt");
+        derived.put("grants.database.usernameSecret", "databaseReadonlyUser");
+        derived.put("grants.database.passwordSecret", "databaseReadonlyPassword");
+        derived.put("grants.redis.host", "localhost");
+        derived.put("grants.redis.port", Integer.toString(redis.getMappedPort(6379)));
+        derived.put("grants.redis.passwordSecret", "redisPassword");
+        derived.put("grants.postgres.host", "localhost");
+        derived.put("grants.postgres.port", Integer.toString(postgres.getMappedPort(5432)));
+        derived.put("policy.auth.uiUrl", publicUrl);
         endpoints = new StackEndpoints(publicUrl + "/", "http://localhost:" + httpPort + "/", "localhost", httpsPort, caPem,
-                switches.stream().map(Switch::id).collect(Collectors.toCollection(TreeSet::new)));
+                switches.stream().map(Switch::id).collect(Collectors.toCollection(TreeSet::new)), derived);
         LOG.info("Reference stack {} up in {} s at {}{}", id, (System.nanoTime() - t0) / 1_000_000_000,
                 endpoints.httpsUrl(), switches.isEmpty() ? "" : " with broken " + endpoints.switches());
+    }
+
+    /** The server's lifetimes, limits and windows, taken from the policy the suite will judge them by. */
+    private Map<String, String> fromPolicy() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("USER_SESSION_TIMEOUT_MS", Long.toString(policy.session().absoluteLifetimeSeconds() * 1000));
+        env.put("MAX_SESSIONS_PER_USER", Integer.toString(policy.session().maxPerUser()));
+        env.put("MAGIC_LINK_TTL_MS", Long.toString(policy.auth().magicLinkTtlSeconds() * 1000));
+        for (Policy.RateLimit limit : policy.rateLimits()) {
+            String limiter = LIMITERS.get(limit.path());
+            if (limiter == null) {
+                throw new IllegalArgumentException("The reference server has no limiter for " + limit.path()
+                        + "; its limiters cover " + LIMITERS.keySet());
+            }
+            env.put("RATE_LIMIT_" + limiter + "_MAX", Integer.toString(limit.limit()));
+            env.put("RATE_LIMIT_" + limiter + "_WINDOW_MS", Long.toString(limit.windowSeconds() * 1000));
+        }
+        return env;
+    }
+
+    /** Which of the reference server's limiters counts requests to a policy's path. */
+    private static final Map<String, String> LIMITERS = Map.of(
+            "/api/auth/login", "STRICTAUTH",
+            "/api/auth/verify", "STRICTAUTH",
+            "/api/vault/unlock", "VAULTUNLOCK",
+            "/api/vault/recover", "RECOVERY",
+            "/api/auth/me", "GENERALAPI");
+
+    /** A role that can read every table and change nothing: what a real environment would grant the suite. */
+    private void grantReadOnlyRole(GenericContainer<?> postgres, String ownerPassword) {
+        String sql = "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ocmt_readonly') THEN "
+                + "CREATE ROLE ocmt_readonly LOGIN PASSWORD '" + secrets.get("databaseReadonlyPassword") + "'; END IF; END $$; "
+                + "GRANT CONNECT ON DATABASE ocmt TO ocmt_readonly; GRANT USAGE ON SCHEMA public TO ocmt_readonly; "
+                + "GRANT SELECT ON ALL TABLES IN SCHEMA public TO ocmt_readonly; "
+                + "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ocmt_readonly;";
+        try {
+            var result = postgres.execInContainer("psql", "-v", "ON_ERROR_STOP=1", "-U", "ocmt", "-d", "ocmt", "-c", sql);
+            if (result.getExitCode() != 0) {
+                throw new IllegalStateException("Cannot create the read-only role: " + Redactor.text(result.getStderr()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Publishes a container port on 127.0.0.1 only (a random port): never on the machine's other addresses. */
+    private static void loopbackOnly(GenericContainer<?> container, int port) {
+        container.withExposedPorts(port).withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+                new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(port))));
     }
 
     /** A 90-day certificate for localhost, unless a certificate switch asks for another host or an earlier expiry. */

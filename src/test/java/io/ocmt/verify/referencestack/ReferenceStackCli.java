@@ -1,7 +1,9 @@
 package io.ocmt.verify.referencestack;
 
 import io.ocmt.verify.config.ConfigException;
+import io.ocmt.verify.config.Environment;
 import io.ocmt.verify.config.Environments;
+import io.ocmt.verify.config.internal.Overrides;
 import io.ocmt.verify.config.StackEndpoints;
 import io.ocmt.verify.config.Targets;
 import java.io.IOException;
@@ -34,8 +36,9 @@ public final class ReferenceStackCli {
             return;
         }
         ReferenceStack stack;
+        Environment reference = Environments.load("reference", projectDir, System.getenv(), Overrides.systemProperties());
         try {
-            stack = ReferenceStack.start(Switch.byIds(ids), projectDir);
+            stack = ReferenceStack.start(reference.policy(), Switch.byIds(ids), projectDir);
         } catch (IllegalArgumentException e) {
             System.err.println("[reference-stack] " + e.getMessage());
             System.exit(2);
@@ -43,7 +46,7 @@ public final class ReferenceStackCli {
         }
         StackEndpoints e = stack.endpoints();
         try {
-            Targets.check(Targets.embedded(Environments.load("reference", projectDir, System.getenv(), java.util.Map.of()), e, stack.secrets()));
+            Targets.check(Targets.embedded(reference, e, stack.secrets()));
         } catch (ConfigException failed) {
             stack.close();
             System.err.println("[reference-stack] started but not answering: " + failed.getMessage());

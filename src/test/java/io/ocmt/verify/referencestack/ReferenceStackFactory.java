@@ -10,6 +10,6 @@ public final class ReferenceStackFactory implements EmbeddedStack.Factory {
 
     @Override
     public EmbeddedStack start(Environment environment, Set<String> switches, Path projectDir) {
-        return ReferenceStack.start(Switch.byIds(switches), projectDir);
+        return ReferenceStack.start(environment.policy(), Switch.byIds(switches), projectDir);
     }
 }

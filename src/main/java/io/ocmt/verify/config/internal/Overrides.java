@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  */
 public final class Overrides {
 
-    private static final List<String> ROOTS = List.of("target", "secrets", "policy");
+    private static final List<String> ROOTS = List.of("target", "secrets", "grants", "policy");
 
     private Overrides() {
     }
@@ -31,10 +31,17 @@ public final class Overrides {
                 .collect(Collectors.toMap(k -> k, System::getProperty));
     }
 
-    public static void apply(ObjectNode tree, Map<String, String> env, Map<String, String> sys, ObjectMapper yaml) {
+    public static void apply(ObjectNode tree, Map<String, String> derived, Map<String, String> env, Map<String, String> sys,
+                             ObjectMapper yaml) {
         Map<String, JsonNode> leaves = new LinkedHashMap<>();
         collectLeaves(tree, "", leaves);
-        // Environment variables first, system properties second: the later write wins.
+        derived.forEach((key, value) -> {
+            if (!leaves.containsKey(key)) {
+                throw new IllegalStateException("the embedded target derived an unknown configuration key " + key);
+            }
+            set(tree, key, value, yaml, "the embedded target's " + key);
+        });
+        // Derived first, then environment variables, then system properties: the later write wins.
         env.forEach((name, value) -> {
             if (!name.startsWith("OCMT_") || !isConfigVariable(name)) {
                 return;

@@ -1,0 +1,42 @@
+package io.ocmt.verify.config;
+
+/**
+ * What an environment lets the suite touch besides the public HTTPS interface. Secret values are
+ * never here: the {@code *Secret} fields name keys of {@code secrets:}.
+ *
+ * @param destructive whether tests may use up the runner's rate-limit budget or lock accounts out
+ */
+public record Grants(boolean destructive, Mailbox mailbox, Database database, Backups backups, Redis redis,
+                     Postgres postgres) {
+
+    public record Mailbox(String type, String host, int port, boolean tls, String username, String passwordSecret,
+                          boolean loginAsRecipient, String baseAddress, String mailpitUrl) {
+        public boolean granted() {
+            return type != null && !type.equals("none");
+        }
+    }
+
+    public record Database(String jdbcUrl, String usernameSecret, String passwordSecret) {
+        public boolean granted() {
+            return jdbcUrl != null;
+        }
+    }
+
+    public record Backups(String directory, String passphraseSecret) {
+        public boolean granted() {
+            return directory != null;
+        }
+    }
+
+    public record Redis(String host, int port, String passwordSecret) {
+        public boolean granted() {
+            return host != null;
+        }
+    }
+
+    public record Postgres(String host, int port) {
+        public boolean granted() {
+            return host != null;
+        }
+    }
+}
