@@ -1,0 +1,330 @@
+#!/usr/bin/env bash
+# End-to-end check of rate limiting, client addresses and backups on real containers: postgres,
+# redis, two server replicas behind nginx, and the backup image, on a private Docker network,
+# checked from loopback only. Every rate-limit and backup switch is shown once to break its control.
+# Needs the images from build-images.sh, plus curl, openssl and gzip on the host. Removes every
+# container and the network it made, whatever happens; keeps the images.
+#
+# The network gets an explicit subnet whose containers are allocated from its upper half
+# (--ip-range), so the servers can trust exactly the containers (nginx) and not the gateway: traffic
+# from the host's loopback reaches nginx from the gateway address, and a server that trusted the
+# whole subnet would believe whatever X-Forwarded-For a host-side client made up.
+set -uo pipefail
+
+TAG=${TAG:-dev}
+run_id="ocmt-e2e-rl-$$"
+net="$run_id"
+work=$(mktemp -d)
+containers=()
+passed=0
+failed=0
+
+REDIS_PW=e2e-redis-pass
+PG_PW=e2e-pg-pass
+PASSPHRASE="e2e backup passphrase $$ $RANDOM"
+STRICT_WINDOW_MS=20000
+
+cleanup() {
+  for c in "${containers[@]}"; do docker rm -f "$c" >/dev/null 2>&1; done
+  docker network rm "$net" >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+ok() { passed=$((passed + 1)); echo "  ok   $*"; }
+bad() { failed=$((failed + 1)); echo "  FAIL $*"; }
+fails() { ! "$@"; }
+check() { # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@" >/dev/null 2>&1; then ok "$what"; else bad "$what"; fi
+}
+
+wait_log() { # wait_log CONTAINER TEXT [SECONDS] [COUNT]
+  local deadline=$(( $(date +%s) + ${3:-60} )) want=${4:-1}
+  until [ "$(docker logs "$1" 2>&1 | grep -cF "$2")" -ge "$want" ]; do
+    if [ "$(date +%s)" -ge "$deadline" ] || [ "$(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" != true ]; then
+      echo "  $1 did not log '$2' ($want times):"; docker logs "$1" 2>&1 | tail -20 | sed 's/^/    /'
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+start() { # start NAME [docker run args...] IMAGE [command...]
+  local name="$run_id-$1" alias=$1; shift
+  containers+=("$name")
+  docker run -d --name "$name" --network "$net" --network-alias "$alias" "$@" >/dev/null
+}
+
+remove() { docker rm -f "$run_id-$1" >/dev/null 2>&1; }
+
+free_port() {
+  local port
+  while :; do
+    port=$(( 20000 + RANDOM % 20000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+header_value() { grep -i "^$1:" "$work/h" | head -1 | sed 's/^[^:]*: *//' | tr -d '\r'; }
+header_count() { grep -ic "^$1:" "$work/h"; }
+
+echo "== network, certificate, backing services"
+subnet="" ; range="" ; gateway=""
+for _ in 1 2 3 4 5 6 7 8; do
+  third=$(( 16 + RANDOM % 200 ))
+  if docker network create --subnet "10.231.$third.0/24" --ip-range "10.231.$third.128/25" \
+      --gateway "10.231.$third.1" "$net" >/dev/null 2>&1; then
+    subnet="10.231.$third.0/24"; range="10.231.$third.128/25"; gateway="10.231.$third.1"
+    break
+  fi
+done
+[ -n "$subnet" ] || { echo "could not create a Docker network with a free 10.231.x.0/24 subnet"; exit 1; }
+echo "  network $net: subnet $subnet, containers in $range, gateway $gateway"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
+  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+  -keyout "$work/server.key" -out "$work/server.crt" 2>/dev/null
+
+start postgres -e POSTGRES_USER=ocmt -e POSTGRES_PASSWORD=$PG_PW -e POSTGRES_DB=ocmt "ocmt-ref/postgres:$TAG"
+start redis -e REDIS_PASSWORD=$REDIS_PW "ocmt-ref/redis:$TAG"
+check "postgres ready" wait_log "$run_id-postgres" "database system is ready to accept connections"
+check "redis ready" wait_log "$run_id-redis" "Ready to accept connections"
+redis_cli() { docker exec "$run_id-redis" redis-cli -a "$REDIS_PW" --no-auth-warning "$@"; }
+
+DATABASE_URL="postgresql://ocmt:$PG_PW@postgres:5432/ocmt?sslmode=require"
+
+# stack_up [extra server -e args...]: (re)creates both replicas and nginx with a clean Redis, so each
+# scenario starts with full budgets. nginx resolves the upstreams at start, so it comes last.
+stack_up() {
+  remove nginx; remove server-1; remove server-2
+  redis_cli FLUSHALL >/dev/null
+  local common=(-e REDIS_URL="redis://:$REDIS_PW@redis:6379" -e TRUST_PROXY=1 -e TRUSTED_PROXIES="$range"
+    -e RATE_LIMIT_STRICTAUTH_WINDOW_MS=$STRICT_WINDOW_MS -e DATABASE_URL="$DATABASE_URL")
+  start server-1 "${common[@]}" "$@" "ocmt-ref/server:$TAG"
+  start server-2 "${common[@]}" "$@" "ocmt-ref/server:$TAG"
+  wait_log "$run_id-server-1" "OCMT reference server listening on 3000" 60 || return 1
+  wait_log "$run_id-server-2" "OCMT reference server listening on 3000" 60 || return 1
+  HTTPS=$(free_port)
+  containers+=("$run_id-nginx")
+  docker create --name "$run_id-nginx" --network "$net" --network-alias nginx -p "127.0.0.1:$HTTPS:443" \
+    -e UPSTREAMS=server-1:3000,server-2:3000 -e HTTPS_PUBLIC_PORT="$HTTPS" "ocmt-ref/nginx:$TAG" >/dev/null
+  docker cp "$work/server.crt" "$run_id-nginx:/etc/nginx/tls/server.crt"
+  docker cp "$work/server.key" "$run_id-nginx:/etc/nginx/tls/server.key"
+  docker start "$run_id-nginx" >/dev/null
+  wait_log "$run_id-nginx" "start worker processes" 20 || return 1
+}
+
+# req METHOD PATH [curl args...]: headers to $work/h, body to $work/b, prints the status.
+# --path-as-is keeps //, ./ and ../ exactly as written; -g keeps [] literal.
+req() {
+  local method=$1 path=$2; shift 2
+  curl -s -g --path-as-is --max-time 10 --cacert "$work/server.crt" --resolve "localhost:$HTTPS:127.0.0.1" \
+    -X "$method" -H 'Content-Type: application/json' -D "$work/h" -o "$work/b" -w '%{http_code}' "$@" \
+    "https://localhost:$HTTPS$path"
+}
+server_logs() { docker logs "$run_id-server-1" 2>&1; docker logs "$run_id-server-2" 2>&1; }
+
+echo "== hardened: strictAuth across both replicas, through nginx"
+check "stack up (Redis, TRUST_PROXY=1, TRUSTED_PROXIES=$range)" stack_up
+statuses=() remaining=() limits=()
+for i in 1 2 3 4 5 6; do
+  statuses+=("$(req POST /api/auth/login --data '{"email":"a@example.com"}')")
+  remaining+=("$(header_value RateLimit-Remaining)"); limits+=("$(header_value RateLimit-Limit)")
+  if [ "$i" = 1 ]; then
+    reset_first=$(header_value RateLimit-Reset)
+    check "each RateLimit header once through nginx" test "$(header_count RateLimit-Limit)$(header_count RateLimit-Remaining)$(header_count RateLimit-Reset)" = 111
+  fi
+done
+echo "  statuses: ${statuses[*]}; RateLimit-Remaining: ${remaining[*]}; RateLimit-Limit: ${limits[*]}"
+check "exactly 5 pass, the 6th is 429" test "$(printf '%s\n' "${statuses[@]:0:5}" | grep -vc 429)/${statuses[5]}" = "5/429"
+check "RateLimit-Remaining counts down from the limit: 5 4 3 2 1 0" test "${remaining[*]}" = "5 4 3 2 1 0"
+check "RateLimit-Limit is strictAuth's 5" test "${limits[*]}" = "5 5 5 5 5 5"
+now=$(date +%s)
+check "RateLimit-Reset is absolute epoch seconds, window 20 s" test "$reset_first" -ge $((now + 10)) -a "$reset_first" -le $((now + 21))
+retry_after=$(header_value Retry-After)
+check "429 has Retry-After in seconds (1..20)" test "${retry_after:-0}" -ge 1 -a "${retry_after:-0}" -le 20
+check "429 body is OCMT's" test "$(cat "$work/b")" = "{\"error\":\"Too many requests, please try again later.\",\"code\":\"RATE_LIMIT_EXCEEDED\",\"retryAfter\":$retry_after}"
+check "429 still carries the app's security headers" test "$(header_value X-Frame-Options)" = DENY
+check "both replicas served some of the six" bash -c "docker logs $run_id-server-1 2>&1 | grep -q 'POST /api/auth/login' && docker logs $run_id-server-2 2>&1 | grep -q 'POST /api/auth/login'"
+client_ip=$(docker logs "$run_id-nginx" 2>/dev/null | awk '/POST \/api\/auth\/login/ {print $1; exit}')
+echo "  nginx saw the client as $client_ip"
+check "one Redis key, for the address nginx saw" test "$(redis_cli --scan --pattern 'ocmt:ratelimit:management:strictAuth:*')" = "ocmt:ratelimit:management:strictAuth:$client_ip"
+check "Redis key has a TTL within the window" test "$(redis_cli PTTL "ocmt:ratelimit:management:strictAuth:$client_ip")" -le $STRICT_WINDOW_MS
+server_logs > "$work/logs"
+check "security event JSON line on a server's stdout, with limiter and the real ip" \
+  grep -q "^{\"type\":\"security_event\",\"event\":\"rate_limit_exceeded\",\"limiter\":\"strictAuth\",\"ip\":\"$client_ip\"" "$work/logs"
+
+echo "== hardened: a fresh X-Forwarded-For per request gives no fresh budget (vaultUnlock)"
+statuses=()
+for i in 1 2 3 4 5 6 7; do
+  statuses+=("$(req POST /api/vault/unlock --data '{"password":"x"}' -H "X-Forwarded-For: 203.0.113.$i" -H "X-Real-IP: 198.51.100.$i")")
+done
+echo "  statuses: ${statuses[*]}"
+check "5 pass, then 429 although every request claimed another address" test "$(printf '%s\n' "${statuses[@]:0:5}" | grep -vc 429)/${statuses[5]}/${statuses[6]}" = "5/429/429"
+check "no Redis key for a spoofed address" test -z "$(redis_cli --scan --pattern 'ocmt:ratelimit:*:203.0.113.*')"
+
+echo "== hardened: every spelling of /api/vault/recover shares one budget of 3"
+variants=(/api/vault/recover /API/VAULT/RECOVER/ '//api//vault/recover?x=1' /api/vault/%72ecover /api/./vault/recover
+  /api/vault/Recover/ /api/vault%2Frecover /api/vault/recover/%3F)
+i=0
+for v in "${variants[@]}"; do
+  s=$(req POST "$v" --data '{}')
+  lim=$(header_value RateLimit-Limit)
+  echo "  $v -> $s (RateLimit-Limit ${lim:-none})"
+  if [ $i -lt 3 ]; then
+    check "$v: within the budget (not 429), limit 3" test "$s/$lim" != "429/3" -a "$lim" = 3
+  elif [ "$v" = /api/vault/recover/%3F ]; then
+    # a different (unrouted) path; only generalApi applies
+    check "$v: a different path, generalApi only" test "$lim" = 100
+  else
+    # 429 from the limiter, or a 400 that Jetty gives an ambiguous path before any handler runs
+    check "$v: refused (429), or rejected by Jetty before any route" bash -c "[ '$s' = 429 ] || { [ '$s' = 400 ] && [ -z '$lim' ]; }"
+  fi
+  i=$((i + 1))
+done
+
+echo "== hardened: generalApi, 100 per window on every /api route"
+redis_cli FLUSHALL >/dev/null
+urls=()
+# One curl, one kept-alive connection, 101 requests; -o applies to one URL each.
+for _ in $(seq 1 101); do urls+=(-o /dev/null "https://localhost:$HTTPS/api/auth/me"); done
+codes=$(curl -s --max-time 60 --cacert "$work/server.crt" --resolve "localhost:$HTTPS:127.0.0.1" -w '%{http_code}\n' "${urls[@]}")
+echo "  statuses: $(echo "$codes" | sort | uniq -c | tr -s ' \n' ' '); last: $(echo "$codes" | tail -1)"
+check "requests 1-100 pass, 101 is 429" test "$(echo "$codes" | head -100 | grep -vc 429)/$(echo "$codes" | tail -1)" = "100/429"
+check "/health is not limited" test "$(req GET /health)/$(header_count RateLimit-Limit)" = "200/0"
+
+echo "== hardened: the strictAuth window ends (RATE_LIMIT_STRICTAUTH_WINDOW_MS=$STRICT_WINDOW_MS)"
+redis_cli FLUSHALL >/dev/null
+for _ in 1 2 3 4 5 6; do req GET '/api/auth/verify?token=abc' >/dev/null; done
+blocked=$(req GET '/api/auth/verify?token=abc')
+reset=$(header_value RateLimit-Reset)
+check "verify is refused once its 5 are used" test "$blocked" = 429
+wait_s=$(( reset - $(date +%s) + 1 ))
+[ $wait_s -gt 0 ] && [ $wait_s -le 25 ] && sleep $wait_s
+s=$(req GET '/api/auth/verify?token=abc')
+check "after RateLimit-Reset the budget is back (status $s, Remaining 5)" test "$s" != 429 -a "$(header_value RateLimit-Remaining)" = 5
+
+echo "== fail open: Redis stopped"
+docker pause "$run_id-redis" >/dev/null
+s=$(req POST /api/auth/login --data '{}')
+docker unpause "$run_id-redis" >/dev/null
+check "a request passes while Redis is unreachable (status $s)" test "$s" != 429 -a "$s" != 000 -a "$s" != 500
+server_logs > "$work/logs"
+check "the failing-open warning is in a server log" grep -q "failed open" "$work/logs"
+
+echo "== switches"
+switch_case() { # switch_case DESCRIPTION ENV N-REQUESTS EXPECTED-SHAPE-OR-PASS-COUNT [curl args...]
+  local what=$1 env=$2 n=$3 expect=$4; shift 4
+  if ! stack_up -e "$env"; then bad "$env: stack starts"; return; fi
+  local out=() i
+  for i in $(seq 1 "$n"); do out+=("$(req POST /api/auth/login --data '{}' "${@//@I@/$i}")"); done
+  local shape
+  shape=$(printf '%s\n' "${out[@]}" | awk '{print ($1 == 429 ? "429" : "ok")}' | tr '\n' ' ')
+  # a bare number means "this many passed, in any order"
+  [[ "$expect" =~ ^[0-9]+$ ]] && shape=$(printf '%s\n' "${out[@]}" | grep -vc '^429$')
+  echo "  $env: ${out[*]}"
+  check "$env: $what" test "$shape" = "$expect"
+}
+switch_case "strictAuth off, 7 logins pass" BREAK_RATE_LIMIT=strictAuth 7 "ok ok ok ok ok ok ok "
+check "BREAK_RATE_LIMIT=strictAuth: headers are generalApi's" test "$(header_value RateLimit-Limit)" = 100
+# nginx's workers each keep their own round robin, so the order of passes varies; the count does not.
+switch_case "each replica counts alone: 10 of 20 pass across two replicas" BREAK_RATE_LIMIT_PER_REPLICA=1 20 10
+check "BREAK_RATE_LIMIT_PER_REPLICA=1: nothing counted in Redis" test -z "$(redis_cli --scan --pattern 'ocmt:ratelimit:*')"
+switch_case "the 6th is still 429" BREAK_RETRY_AFTER=1 6 "ok ok ok ok ok 429 "
+check "BREAK_RETRY_AFTER=1: the 429 has no Retry-After" test "$(header_count Retry-After)" = 0
+switch_case "a new X-Forwarded-For per request, all 10 pass" BREAK_TRUST_ANY_PROXY=1 10 \
+  "ok ok ok ok ok ok ok ok ok ok " -H "X-Forwarded-For: 203.0.113.@I@"
+check "BREAK_TRUST_ANY_PROXY=1: Redis keys for the spoofed addresses" test "$(redis_cli --scan --pattern 'ocmt:ratelimit:management:strictAuth:203.0.113.*' | wc -l)" = 10
+check "unknown limiter name stops the server" bash -c "docker run --rm -e BREAK_RATE_LIMIT=login ocmt-ref/server:$TAG 2>&1 | grep -q 'BREAK_RATE_LIMIT=login is not a known value'"
+check "malformed TRUSTED_PROXIES stops the server" bash -c "docker run --rm -e TRUSTED_PROXIES=10.0.0.0/33 ocmt-ref/server:$TAG 2>&1 | grep -q 'refused to start: TRUSTED_PROXIES'"
+remove nginx; remove server-1; remove server-2
+
+echo "== backups"
+docker exec "$run_id-postgres" psql -q -U ocmt -d ocmt -v ON_ERROR_STOP=1 -c "
+  CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL);
+  CREATE TABLE sessions (id serial PRIMARY KEY, user_id int REFERENCES users(id), token text);
+  CREATE TABLE audit_log (id bigserial PRIMARY KEY, action text, at timestamptz DEFAULT now());
+  INSERT INTO users (email) SELECT 'u' || g || '@example.com' FROM generate_series(1, 57) g;
+  INSERT INTO sessions (user_id, token) SELECT 1 + g % 57, md5(g::text) FROM generate_series(1, 131) g;
+  INSERT INTO audit_log (action) SELECT 'act' || g FROM generate_series(1, 1009) g;" >/dev/null
+counts() { # counts CONTAINER: row counts of the three tables
+  docker exec "$1" psql -U ocmt -d ocmt -Atc \
+    "SELECT (SELECT count(*) FROM users) || ' ' || (SELECT count(*) FROM sessions) || ' ' || (SELECT count(*) FROM audit_log)"
+}
+original=$(counts "$run_id-postgres")
+echo "  original row counts (users sessions audit_log): $original"
+
+backup_dir() { # a host directory the image's uid 1000 may write, as the README asks
+  local d="$work/backups-$1"
+  mkdir -p "$d" && chown 1000:1000 "$d" && chmod 700 "$d"
+  echo "$d"
+}
+dir=$(backup_dir hardened)
+start backup -v "$dir:/backups" -e DATABASE_URL="$DATABASE_URL" -e BACKUP_PASSPHRASE="$PASSPHRASE" \
+  -e BACKUP_INTERVAL_S=3 -e BACKUP_KEEP=3 "ocmt-ref/backup:$TAG"
+check "backup: 'OCMT backup ready' after the first backup" wait_log "$run_id-backup" "OCMT backup ready" 60
+check "backup: the schedule writes more (BACKUP_INTERVAL_S=3)" wait_log "$run_id-backup" "OCMT backup written" 20 2
+out=$(docker exec "$run_id-backup" backup-now)
+echo "  backup-now: $out"
+check "backup-now prints 'OCMT backup written <file> <bytes>'" bash -c "echo '$out' | grep -qE '^OCMT backup written /backups/ocmt-[0-9]{8}T[0-9]{6}Z\.sql\.gz\.gpg [0-9]+$'"
+check "backup-now's line is in the container log too" wait_log "$run_id-backup" "$(echo "$out" | head -1)" 5
+check "retention: old backups pruned to BACKUP_KEEP=3" wait_log "$run_id-backup" "OCMT backup removed" 30
+check "backup runs as uid 1000" test "$(docker exec "$run_id-backup" id -u)" = 1000
+# The scheduler keeps writing every 3 s; stop it so the files below stay put.
+remove backup
+newest=$(ls "$dir" | grep -E '^ocmt-[0-9]{8}T[0-9]{6}Z\.sql\.gz\.gpg$' | sort | tail -1)
+echo "  kept: $(ls "$dir" | tr '\n' ' ')"
+check "backup: at most 3 backups kept, all named ocmt-<UTC timestamp>.sql.gz.gpg" test "$(ls "$dir" | grep -cvE '^ocmt-[0-9]{8}T[0-9]{6}Z\.sql\.gz\.gpg$')/$(ls "$dir" | wc -l | awk '{print ($1 <= 3)}')" = "0/1"
+check "backup file owned by uid 1000, mode 600" test "$(stat -c '%u %a' "$dir/$newest")" = "1000 600"
+check "backup is an OpenPGP message, not gzip or SQL" bash -c "! gzip -t '$dir/$newest' 2>/dev/null && ! grep -q 'CREATE TABLE' '$dir/$newest' && head -c1 '$dir/$newest' | od -An -tx1 | grep -qE '8c|c3'"
+check "passphrase appears in no log and no file" bash -c "! docker logs $run_id-backup 2>&1 | grep -qF '$PASSPHRASE' && ! grep -rqF '$PASSPHRASE' '$dir'"
+
+start restore-pg -e POSTGRES_USER=ocmt -e POSTGRES_PASSWORD=$PG_PW -e POSTGRES_DB=ocmt "ocmt-ref/postgres:$TAG"
+check "fresh postgres for the restore" wait_log "$run_id-restore-pg" "database system is ready to accept connections"
+restore() { # restore FILE DATABASE [docker run args...]: backup-restore in a throwaway backup container
+  local file=$1 db=$2; shift 2
+  docker run --rm --network "$net" -v "$dir:/backups:ro" -e BACKUP_PASSPHRASE="$PASSPHRASE" "$@" "ocmt-ref/backup:$TAG" \
+    backup-restore "/backups/$file" "postgresql://ocmt:$PG_PW@restore-pg:5432/$db?sslmode=require"
+}
+check "backup-restore (gpg -d | gunzip | psql) into the fresh database" restore "$newest" ocmt
+restored=$(counts "$run_id-restore-pg")
+echo "  restored row counts: $restored"
+check "restored row counts equal the original ($original)" test "$restored" = "$original"
+docker exec "$run_id-restore-pg" psql -q -U ocmt -d postgres -c 'CREATE DATABASE scratch' >/dev/null
+check "the backup does not decrypt with another passphrase" fails restore "$newest" scratch -e BACKUP_PASSPHRASE=wrong
+
+dir=$(backup_dir unencrypted)
+start backup-plain -v "$dir:/backups" -e DATABASE_URL="$DATABASE_URL" -e BREAK_BACKUP=unencrypted "ocmt-ref/backup:$TAG"
+wait_log "$run_id-backup-plain" "OCMT backup ready" 60 >/dev/null
+f=$(ls "$dir" | head -1)
+check "BREAK_BACKUP=unencrypted: ocmt-<ts>.sql.gz ($f)" bash -c "echo '$f' | grep -qE '^ocmt-[0-9]{8}T[0-9]{6}Z\.sql\.gz$'"
+check "BREAK_BACKUP=unencrypted: readable SQL with gunzip alone" bash -c "gunzip -c '$dir/$f' | grep -q 'CREATE TABLE public.users'"
+remove backup-plain
+
+dir=$(backup_dir stale)
+start backup-stale -v "$dir:/backups" -e DATABASE_URL="$DATABASE_URL" -e BACKUP_PASSPHRASE="$PASSPHRASE" \
+  -e BACKUP_INTERVAL_S=1 -e BREAK_BACKUP=stale "ocmt-ref/backup:$TAG"
+wait_log "$run_id-backup-stale" "OCMT backup ready" 60 >/dev/null
+sleep 3
+f=$(ls "$dir" | head -1)
+check "BREAK_BACKUP=stale: the backup looks 3 days old" test "$(stat -c %Y "$dir/$f")" -le $(( $(date +%s) - 3 * 86400 + 60 ))
+check "BREAK_BACKUP=stale: nothing more is scheduled (1 file after 3 intervals)" test "$(ls "$dir" | wc -l)" = 1
+remove backup-stale
+
+dir=$(backup_dir corrupt)
+start backup-corrupt -v "$dir:/backups" -e DATABASE_URL="$DATABASE_URL" -e BACKUP_PASSPHRASE="$PASSPHRASE" \
+  -e BREAK_BACKUP=corrupt "ocmt-ref/backup:$TAG"
+wait_log "$run_id-backup-corrupt" "OCMT backup ready" 60 >/dev/null
+f=$(ls "$dir" | head -1)
+check "BREAK_BACKUP=corrupt: the encrypted file is half a backup and does not restore" fails restore "$f" scratch
+remove backup-corrupt
+
+dir="$work/backups-root-owned"; mkdir -p "$dir"; chmod 755 "$dir"
+check "a /backups the image cannot write stops it with the fix in the message" bash -c \
+  "docker run --rm -v '$dir:/backups' -e DATABASE_URL=postgresql://x@y/z -e BACKUP_PASSPHRASE=p ocmt-ref/backup:$TAG 2>&1 | grep -q 'not writable by uid 1000 gid 1000; on the host: chown 1000:1000'"
+check "missing BACKUP_PASSPHRASE stops it" bash -c \
+  "docker run --rm -e DATABASE_URL=postgresql://x@y/z ocmt-ref/backup:$TAG 2>&1 | grep -q 'BACKUP_PASSPHRASE is required'"
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
