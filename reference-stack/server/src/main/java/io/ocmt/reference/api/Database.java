@@ -125,6 +125,8 @@ final class Database implements AutoCloseable {
         config.setUsername(url.user());
         config.setPassword(url.password());
         config.setMaximumPoolSize(8);
+        // Idle connections stay few: a test stack runs many replicas against one PostgreSQL.
+        config.setMinimumIdle(1);
         config.setConnectionTimeout(10_000);
         // Hikari keeps retrying the first connection for this long before giving up.
         config.setInitializationFailTimeout(startupTimeoutMs);
