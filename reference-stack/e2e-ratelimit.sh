@@ -23,6 +23,7 @@ REDIS_PW=e2e-redis-pass
 PG_PW=e2e-pg-pass
 PASSPHRASE="e2e backup passphrase $$ $RANDOM"
 STRICT_WINDOW_MS=20000
+ENCRYPTION_KEY=$(openssl rand -hex 32)
 
 cleanup() {
   for c in "${containers[@]}"; do docker rm -f "$c" >/dev/null 2>&1; done
@@ -99,7 +100,8 @@ stack_up() {
   remove nginx; remove server-1; remove server-2
   redis_cli FLUSHALL >/dev/null
   local common=(-e REDIS_URL="redis://:$REDIS_PW@redis:6379" -e TRUST_PROXY=1 -e TRUSTED_PROXIES="$range"
-    -e RATE_LIMIT_STRICTAUTH_WINDOW_MS=$STRICT_WINDOW_MS -e DATABASE_URL="$DATABASE_URL")
+    -e RATE_LIMIT_STRICTAUTH_WINDOW_MS=$STRICT_WINDOW_MS -e DATABASE_URL="$DATABASE_URL"
+    -e ENCRYPTION_KEY="$ENCRYPTION_KEY")
   start server-1 "${common[@]}" "$@" "ocmt-ref/server:$TAG"
   start server-2 "${common[@]}" "$@" "ocmt-ref/server:$TAG"
   wait_log "$run_id-server-1" "OCMT reference server listening on 3000" 60 || return 1
@@ -240,19 +242,25 @@ check "malformed TRUSTED_PROXIES stops the server" bash -c "docker run --rm -e T
 remove nginx; remove server-1; remove server-2
 
 echo "== backups"
+# Own tables with known contents; the servers' API may have created its own tables too, and the
+# comparison covers every table either way.
 docker exec "$run_id-postgres" psql -q -U ocmt -d ocmt -v ON_ERROR_STOP=1 -c "
-  CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL);
-  CREATE TABLE sessions (id serial PRIMARY KEY, user_id int REFERENCES users(id), token text);
-  CREATE TABLE audit_log (id bigserial PRIMARY KEY, action text, at timestamptz DEFAULT now());
-  INSERT INTO users (email) SELECT 'u' || g || '@example.com' FROM generate_series(1, 57) g;
-  INSERT INTO sessions (user_id, token) SELECT 1 + g % 57, md5(g::text) FROM generate_series(1, 131) g;
-  INSERT INTO audit_log (action) SELECT 'act' || g FROM generate_series(1, 1009) g;" >/dev/null
-counts() { # counts CONTAINER: row counts of the three tables
-  docker exec "$1" psql -U ocmt -d ocmt -Atc \
-    "SELECT (SELECT count(*) FROM users) || ' ' || (SELECT count(*) FROM sessions) || ' ' || (SELECT count(*) FROM audit_log)"
+  CREATE TABLE e2e_users (id serial PRIMARY KEY, email text NOT NULL);
+  CREATE TABLE e2e_sessions (id serial PRIMARY KEY, user_id int REFERENCES e2e_users(id), token text);
+  CREATE TABLE e2e_audit_log (id bigserial PRIMARY KEY, action text, at timestamptz DEFAULT now());
+  INSERT INTO e2e_users (email) SELECT 'u' || g || '@example.com' FROM generate_series(1, 57) g;
+  INSERT INTO e2e_sessions (user_id, token) SELECT 1 + g % 57, md5(g::text) FROM generate_series(1, 131) g;
+  INSERT INTO e2e_audit_log (action) SELECT 'act' || g FROM generate_series(1, 1009) g;" >/dev/null
+counts() { # counts CONTAINER: "table=rows" for every table in the public schema
+  docker exec "$1" psql -U ocmt -d ocmt -Atc "
+    SELECT string_agg(table_name || '=' || (xpath('/row/c/text()', query_to_xml(
+             format('SELECT count(*) AS c FROM public.%I', table_name), false, true, '')))[1]::text, ' '
+           ORDER BY table_name)
+    FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
 }
 original=$(counts "$run_id-postgres")
-echo "  original row counts (users sessions audit_log): $original"
+check "the seeded rows are there before the backup" bash -c "echo '$original' | grep -q 'e2e_audit_log=1009 e2e_sessions=131 e2e_users=57'"
+echo "  original row counts: $original"
 
 backup_dir() { # a host directory the image's uid 1000 may write, as the README asks
   local d="$work/backups-$1"
