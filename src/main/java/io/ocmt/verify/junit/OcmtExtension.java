@@ -1,11 +1,16 @@
 package io.ocmt.verify.junit;
 
+import io.ocmt.verify.auth.AuthClient;
 import io.ocmt.verify.config.ConfigException;
+import io.ocmt.verify.config.Grants;
 import io.ocmt.verify.config.Environments;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.Target;
 import io.ocmt.verify.config.Targets;
 import io.ocmt.verify.http.Http;
+import io.ocmt.verify.mail.Mailbox;
+import io.ocmt.verify.mail.MailboxConfig;
+import io.ocmt.verify.mail.Mailboxes;
 import io.ocmt.verify.report.EnvironmentWidget;
 import java.util.Arrays;
 import java.util.Set;
@@ -32,7 +37,7 @@ public final class OcmtExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == Target.class || type == Http.class || type == Policy.class;
+        return type == Target.class || type == Http.class || type == Policy.class || type == AuthClient.class;
     }
 
     @Override
@@ -42,7 +47,34 @@ public final class OcmtExtension implements ParameterResolver {
         if (type == Http.class) {
             return Http.to(target);
         }
+        if (type == AuthClient.class) {
+            // One per test (or test factory): closing it revokes every session the test made.
+            return context.getStore(NAMESPACE).getOrComputeIfAbsent(AuthClient.class,
+                    k -> new Closing<>(new AuthClient(Http.to(target), mailbox(context, target))), Closing.class).value();
+        }
         return type == Policy.class ? target.policy() : target;
+    }
+
+    /** The run's one mailbox, from the environment's grant; closed when the run ends. */
+    private static Mailbox mailbox(ExtensionContext context, Target target) {
+        Grants.Mailbox grant = target.environment().grants().mailbox();
+        Grant.MAILBOX.missing(target.environment()).ifPresent(reason -> {
+            throw new ParameterResolutionException(reason);
+        });
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("mailbox:" + target.httpsUrl(), k -> {
+            String password = grant.passwordSecret() == null ? "" : target.secrets().require(grant.passwordSecret());
+            return new Closing<>(Mailboxes.open(new MailboxConfig(grant.type(), grant.host(), grant.port(), grant.tls(),
+                    grant.username(), password, grant.baseAddress(), grant.mailpitUrl(), grant.loginAsRecipient())));
+        }, Closing.class).value() instanceof Mailbox m ? m : null;
+    }
+
+    /** Puts an AutoCloseable in a store so JUnit closes it with the store, on every JUnit version. */
+    @SuppressWarnings("deprecation")
+    record Closing<T extends AutoCloseable>(T value) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            value.close();
+        }
     }
 
     public static Target target(ExtensionContext context) {

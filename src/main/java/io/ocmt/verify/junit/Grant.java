@@ -1,0 +1,30 @@
+package io.ocmt.verify.junit;
+
+import io.ocmt.verify.config.Environment;
+import io.ocmt.verify.config.Grants;
+import java.util.Optional;
+
+/** A thing an environment may let the suite touch; {@link #missing} says which key grants it. */
+public enum Grant {
+    MAILBOX, DATABASE, BACKUPS, REDIS, POSTGRES, DESTRUCTIVE;
+
+    /** Empty when granted; otherwise the skip reason: which key, which value, what was expected. */
+    public Optional<String> missing(Environment env) {
+        Grants g = env.grants();
+        String where = " in environment '" + env.name() + "'";
+        return switch (this) {
+            case MAILBOX -> g.mailbox().granted() ? Optional.empty()
+                    : Optional.of("grants.mailbox.type is " + g.mailbox().type() + where + ", expected imap or mailpit: these tests read the magic link from a mailbox");
+            case DATABASE -> g.database().granted() ? Optional.empty()
+                    : Optional.of("grants.database.jdbcUrl is not set" + where + ", expected a read-only role's JDBC URL");
+            case BACKUPS -> g.backups().granted() ? Optional.empty()
+                    : Optional.of("grants.backups.directory is not set" + where + ", expected the directory the encrypted dumps are read from");
+            case REDIS -> g.redis().granted() ? Optional.empty()
+                    : Optional.of("grants.redis.host is not set" + where + ", expected the Redis host reachable from this runner");
+            case POSTGRES -> g.postgres().granted() ? Optional.empty()
+                    : Optional.of("grants.postgres.host is not set" + where + ", expected the PostgreSQL host reachable from this runner");
+            case DESTRUCTIVE -> g.destructive() ? Optional.empty()
+                    : Optional.of("grants.destructive is false" + where + ", expected true: these tests use up the runner's rate-limit budget");
+        };
+    }
+}

@@ -1,0 +1,145 @@
+package io.ocmt.verify.suites;
+
+import static io.ocmt.verify.report.Findings.assertNone;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ocmt.verify.auth.AuthClient;
+import io.ocmt.verify.auth.Session;
+import io.ocmt.verify.config.Policy;
+import io.ocmt.verify.headers.Cookies;
+import io.ocmt.verify.http.Exchange;
+import io.ocmt.verify.junit.Grant;
+import io.ocmt.verify.junit.OcmtSuite;
+import io.ocmt.verify.junit.Requires;
+import io.ocmt.verify.mail.MagicLink;
+import io.qameta.allure.Allure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.security.SecureRandom;
+import org.assertj.core.api.SoftAssertions;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checklist "Functional testing: magic link login works, invalid tokens rejected": the whole
+ * magic-link flow from the mailbox, the session it issues, single use, expiry, refusal without
+ * detail, and no account enumeration through the login answer.
+ */
+@OcmtSuite
+@Tag("auth")
+@Requires(Grant.MAILBOX)
+@DisplayName("Magic-link authentication")
+public class MagicLinkAuthIT {
+
+    private static final String INVALID_LINK = "{\"error\":\"Invalid or expired magic link\"}";
+
+    @Test
+    @DisplayName("A magic link read from the mailbox logs in, and the session works on /api/auth/me")
+    void magicLinkLogsIn(AuthClient auth) {
+        String email = auth.newIdentity("login");
+        Session session = auth.login(email);
+        Exchange me = auth.me(session);
+        assertThat(me.status()).as("%s with the new session", me.describe()).isEqualTo(200);
+        assertThat(auth.json(me).path("user").path("email").asText()).as("the user of %s", me.describe()).isEqualToIgnoringCase(email);
+    }
+
+    @Test
+    @DisplayName("The session cookie is Secure, HttpOnly, SameSite and Path=/")
+    void sessionCookieAttributes(AuthClient auth, Policy policy) {
+        Session session = auth.login(auth.newIdentity("cookie"));
+        assertNone(Cookies.judgeSessionCookie(session.verified(), policy.session().cookie()));
+    }
+
+    @Test
+    @DisplayName("A magic link works once: the second use is refused")
+    void magicLinkIsSingleUse(AuthClient auth) {
+        String email = auth.newIdentity("single-use");
+        assertThat(auth.requestLink(email).status()).isEqualTo(200);
+        MagicLink link = auth.awaitLink(email);
+        auth.verified(email, link);
+        Exchange reused = auth.verify(link.token());
+        assertThat(reused.status()).as("%s: a magic link used a second time must be refused", reused.describe()).isEqualTo(400);
+        assertThat(reused.body()).as("body of %s", reused.describe()).isEqualToIgnoringWhitespace(INVALID_LINK);
+    }
+
+    @Test
+    @DisplayName("An expired magic link is refused")
+    void expiredMagicLinkIsRefused(AuthClient auth, Policy policy) {
+        long ttl = policy.auth().magicLinkTtlSeconds();
+        long bound = policy.session().maxWaitSeconds();
+        Assumptions.assumeTrue(ttl <= bound, () -> "Not verified: policy.auth.magicLinkTtlSeconds=" + ttl
+                + " is longer than policy.session.maxWaitSeconds=" + bound + ", so this run does not wait for a link to expire");
+        String email = auth.newIdentity("expiry");
+        Instant requested = Instant.now();
+        assertThat(auth.requestLink(email).status()).isEqualTo(200);
+        MagicLink link = auth.awaitLink(email);
+        Instant expired = requested.plusSeconds(ttl + 1);
+        Awaitility.await("the magic link's lifetime of " + ttl + " s to pass")
+                .atMost(Duration.ofSeconds(ttl + 10)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Instant.now().isAfter(expired));
+        Exchange late = auth.verify(link.token());
+        assertThat(late.status()).as("%s: a magic link %s s old (lifetime %s s) must be refused", late.describe(),
+                Duration.between(requested, Instant.now()).toSeconds(), ttl).isEqualTo(400);
+        assertThat(late.body()).isEqualToIgnoringWhitespace(INVALID_LINK);
+    }
+
+    @Test
+    @DisplayName("Malformed and unknown tokens are refused with OCMT's one message, never a 500 or a detail")
+    void malformedAndUnknownTokensAreRefused(AuthClient auth) {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        List<String> tokens = List.of(HexFormat.of().formatHex(random), "not-a-token", "' OR '1'='1", "%00", "a".repeat(4096));
+        SoftAssertions softly = new SoftAssertions();
+        for (String token : tokens) {
+            Exchange e = auth.verify(token);
+            softly.assertThat(e.status()).as("%s", e.describe()).isEqualTo(400);
+            softly.assertThat(e.body()).as("body of %s", e.describe()).isEqualToIgnoringWhitespace(INVALID_LINK);
+        }
+        Exchange missing = auth.get("/api/auth/verify", java.util.Map.of("Accept", "application/json"));
+        softly.assertThat(missing.status()).as("%s without a token", missing.describe()).isEqualTo(400);
+        softly.assertThat(missing.body()).as("body of %s", missing.describe()).isEqualToIgnoringWhitespace("{\"error\":\"Token required\"}");
+        softly.assertAll();
+    }
+
+    @Test
+    @DisplayName("The login answer is the same for known and unknown addresses, also in time")
+    void loginDoesNotRevealAccounts(AuthClient auth, Policy policy) {
+        String known = auth.newIdentity("known");
+        auth.login(known);
+        List<Long> knownMs = new ArrayList<>();
+        List<Long> unknownMs = new ArrayList<>();
+        SoftAssertions softly = new SoftAssertions();
+        for (int i = 0; i < policy.auth().enumerationSamples(); i++) {
+            String unknown = auth.newIdentity("unknown");
+            long t0 = System.nanoTime();
+            Exchange forUnknown = auth.requestLink(unknown);
+            unknownMs.add((System.nanoTime() - t0) / 1_000_000);
+            t0 = System.nanoTime();
+            Exchange forKnown = auth.requestLink(known);
+            knownMs.add((System.nanoTime() - t0) / 1_000_000);
+            softly.assertThat(forUnknown.status()).as("status for an unknown address (%s) vs a known one", forUnknown.describe())
+                    .isEqualTo(forKnown.status());
+            softly.assertThat(forUnknown.body()).as("body for an unknown address vs a known one").isEqualTo(forKnown.body());
+            auth.mailbox().deleteAll(unknown);
+        }
+        auth.mailbox().deleteAll(known);
+        long difference = Math.abs(median(knownMs) - median(unknownMs));
+        Allure.addAttachment("Login answer times", "text/plain", "known address, ms: " + knownMs + " (median " + median(knownMs)
+                + ")\nunknown address, ms: " + unknownMs + " (median " + median(unknownMs) + ")\ntolerance: "
+                + policy.auth().enumerationToleranceMs() + " ms", ".txt");
+        softly.assertThat(difference).as("difference of the median login answer times, known vs unknown address, ms "
+                + "(known %s, unknown %s)", knownMs, unknownMs).isLessThanOrEqualTo(policy.auth().enumerationToleranceMs());
+        softly.assertAll();
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+}

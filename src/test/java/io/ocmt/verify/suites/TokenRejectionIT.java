@@ -1,0 +1,97 @@
+package io.ocmt.verify.suites;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ocmt.verify.auth.AuthClient;
+import io.ocmt.verify.auth.Session;
+import io.ocmt.verify.config.Policy;
+import io.ocmt.verify.http.Exchange;
+import io.ocmt.verify.junit.Grant;
+import io.ocmt.verify.junit.OcmtSuite;
+import io.ocmt.verify.junit.Requires;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Checklist "Functional testing: invalid tokens rejected": every way of presenting a credential that
+ * is not a live session is answered 401 with OCMT's body, never 200 and never 500.
+ */
+@OcmtSuite
+@Tag("session")
+@Requires(Grant.MAILBOX)
+@DisplayName("Session token rejection")
+public class TokenRejectionIT {
+
+    private static final String AUTH_REQUIRED = "{\"error\":\"Authentication required\"}";
+    private static final String INVALID_SESSION = "{\"error\":\"Invalid or expired session\"}";
+
+    private record Case(String name, String expectedBody, Supplier<Exchange> request) {
+    }
+
+    @TestFactory
+    @DisplayName("Each non-session credential gets 401")
+    Stream<DynamicTest> rejectionMatrix(AuthClient auth, Policy policy) {
+        String header = policy.session().header();
+        String email = auth.newIdentity("tokens");
+        Session live = auth.login(email);
+        String token = live.token();
+        String random = randomHex();
+        char last = token.charAt(token.length() - 1);
+        String oneChanged = token.substring(0, token.length() - 1) + (last == '0' ? '1' : '0');
+
+        List<Case> cases = new ArrayList<>();
+        cases.add(new Case("no token", AUTH_REQUIRED, () -> auth.me(Map.of())));
+        cases.add(new Case("empty token", null, () -> auth.me(Map.of(header, ""))));
+        cases.add(new Case("random 64-hex token", INVALID_SESSION, () -> auth.me(Map.of(header, random))));
+        cases.add(new Case("truncated token", INVALID_SESSION, () -> auth.me(Map.of(header, token.substring(0, token.length() / 2)))));
+        cases.add(new Case("token with one character changed", INVALID_SESSION, () -> auth.me(Map.of(header, oneChanged))));
+        cases.add(new Case("live token in the query string", AUTH_REQUIRED, () -> auth.get("/api/auth/me?token=" + token, Map.of())));
+        cases.add(new Case("live token as a Bearer header", AUTH_REQUIRED,
+                () -> auth.me(Map.of("Authorization", "Bearer " + token))));
+        cases.add(new Case("revoked token", INVALID_SESSION, () -> {
+            Session other = auth.login(email);
+            Exchange revoked = auth.revoke(live, auth.idOf(other));
+            assertThat(revoked.status()).as("revoking a session: %s", revoked.describe()).isEqualTo(200);
+            return auth.me(other);
+        }));
+        cases.add(new Case("logged-out token", INVALID_SESSION, () -> {
+            Session other = auth.login(email);
+            Exchange out = auth.logout(other);
+            assertThat(out.status()).as("logging out: %s", out.describe()).isEqualTo(200);
+            return auth.me(other);
+        }));
+        cases.add(new Case("token of an evicted session", INVALID_SESSION, () -> {
+            String crowded = auth.newIdentity("evicted");
+            Session oldest = auth.login(crowded);
+            for (int i = 0; i < policy.session().maxPerUser(); i++) {
+                auth.login(crowded);
+            }
+            return auth.me(oldest);
+        }));
+        Map<String, Case> byName = new LinkedHashMap<>();
+        cases.forEach(c -> byName.put(c.name(), c));
+        return byName.values().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            Exchange e = c.request().get();
+            assertThat(e.status()).as("%s: %s must be refused with 401", c.name(), e.describe()).isEqualTo(401);
+            if (c.expectedBody() != null) {
+                assertThat(e.body()).as("%s: body of %s", c.name(), e.describe()).isEqualToIgnoringWhitespace(c.expectedBody());
+            }
+        }));
+    }
+
+    private static String randomHex() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
