@@ -40,7 +40,7 @@ import org.testcontainers.lifecycle.Startables;
 
 /**
  * The embedded target: nginx terminating TLS in front of two replicas of the OCMT reference server,
- * with PostgreSQL, Redis and a mail server behind them, all built from the Dockerfiles under
+ * with PostgreSQL, Redis, a mail server and a backup job behind them, all built from the Dockerfiles under
  * {@code reference-stack/} and started on a private network. Every URL is derived from the ports
  * it publishes on 127.0.0.1; {@link #close()} removes every container and the network.
  */
@@ -55,6 +55,7 @@ public final class ReferenceStack implements EmbeddedStack {
     private final Policy policy;
     private final Set<Switch> switches;
     private final Path workDir;
+    private final int subnetThirdOctet;
     private final Network network;
     private final List<GenericContainer<?>> containers = new ArrayList<>();
     private final Map<String, String> secrets = new LinkedHashMap<>();
@@ -65,7 +66,26 @@ public final class ReferenceStack implements EmbeddedStack {
         this.policy = policy;
         this.switches = switches;
         this.workDir = projectDir.resolve("target").resolve("reference-stack").resolve(id);
-        this.network = Network.newNetwork();
+        this.subnetThirdOctet = RANDOM.nextInt(256);
+        this.network = privateNetwork(subnetThirdOctet);
+    }
+
+    /**
+     * A network whose containers get addresses from the upper half of its subnet only, so the servers
+     * can trust exactly their proxy's range. The gateway, from which every host-side client arrives,
+     * stays outside it: trusting it would let a client's own X-Forwarded-For pick its rate-limit key.
+     */
+    private static Network privateNetwork(int third) {
+        String subnet = "10.231." + third + ".0/24";
+        return Network.builder().createNetworkCmdModifier(cmd -> cmd.withIpam(new com.github.dockerjava.api.model.Network.Ipam()
+                .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config()
+                        .withSubnet(subnet).withIpRange("10.231." + third + ".128/25").withGateway("10.231." + third + ".1"))))
+                .build();
+    }
+
+    /** The containers' own range: the servers believe forwarding headers from nginx and from nothing else. */
+    private String trustedProxies() {
+        return "10.231." + subnetThirdOctet + ".128/25";
     }
 
     /**
@@ -100,6 +120,7 @@ public final class ReferenceStack implements EmbeddedStack {
         secrets.put("databasePassword", dbPassword);
         secrets.put("redisPassword", redisPassword);
         secrets.put("databaseReadonlyUser", "ocmt_readonly");
+        secrets.put("backupPassphrase", secret(24));
         secrets.put("databaseReadonlyPassword", secret(16));
         secrets.values().forEach(Redactor::registerSecret);
 
@@ -138,6 +159,7 @@ public final class ReferenceStack implements EmbeddedStack {
                     .withEnv("SMTP_HOST", "mail").withEnv("SMTP_PORT", "3025")
                     .withEnv("APP_URL", publicUrl).withEnv("USER_UI_URL", publicUrl)
                     .withEnv("TRUST_PROXY", "1")
+                    .withEnv("TRUSTED_PROXIES", trustedProxies())
                     .withEnv(fromPolicy())
                     .waitingFor(Wait.forLogMessage(".*OCMT reference server listening.*", 1).withStartupTimeout(STARTUP));
             apply(Switch.Component.SERVER, server);
@@ -145,6 +167,18 @@ public final class ReferenceStack implements EmbeddedStack {
         }
         Startables.deepStart(servers).join();
         grantReadOnlyRole(postgres, dbPassword);
+
+        // Backups go to a directory on this machine: the backup store the environment grants read access to.
+        Path backups = workDir.resolve("backups");
+        createOwnedDirectory(backups);
+        GenericContainer<?> backup = container(images.backup(), "backup")
+                .withEnv("DATABASE_URL", "postgresql://ocmt:" + dbPassword + "@postgres:5432/ocmt")
+                .withEnv("BACKUP_PASSPHRASE", secrets.get("backupPassphrase"))
+                .withFileSystemBind(backups.toString(), "/backups")
+                .withCreateContainerCmdModifier(cmd -> cmd.withUser(owner(backups)))
+                .waitingFor(Wait.forLogMessage(".*OCMT backup ready.*", 1).withStartupTimeout(STARTUP));
+        apply(Switch.Component.BACKUP, backup);
+        backup.start();
 
         ThrowawayCa ca = new ThrowawayCa();
         ThrowawayCa.Issued cert = issueCertificate(ca);
@@ -181,6 +215,8 @@ public final class ReferenceStack implements EmbeddedStack {
         derived.put("grants.redis.passwordSecret", "redisPassword");
         derived.put("grants.postgres.host", "localhost");
         derived.put("grants.postgres.port", Integer.toString(postgres.getMappedPort(5432)));
+        derived.put("grants.backups.directory", backups.toString());
+        derived.put("grants.backups.passphraseSecret", "backupPassphrase");
         derived.put("policy.auth.uiUrl", publicUrl);
         endpoints = new StackEndpoints(publicUrl + "/", "http://localhost:" + httpPort + "/", "localhost", httpsPort, caPem,
                 switches.stream().map(Switch::id).collect(Collectors.toCollection(TreeSet::new)), derived);
@@ -231,6 +267,23 @@ public final class ReferenceStack implements EmbeddedStack {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The backup container writes as the directory's owner, whoever runs the suite. */
+    private static void createOwnedDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String owner(Path dir) {
+        try {
+            return Files.getAttribute(dir, "unix:uid") + ":" + Files.getAttribute(dir, "unix:gid");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -345,14 +398,15 @@ public final class ReferenceStack implements EmbeddedStack {
     }
 
     /** The stack's images, built in parallel from reference-stack/<name>/Dockerfile; Docker's layer cache makes rebuilds quick. */
-    record Images(String java, String nginx, String postgres, String redis) {
+    record Images(String java, String nginx, String postgres, String redis, String backup) {
 
         static Images build(Path dir) {
             CompletableFuture<String> java = build(dir, "server");
             CompletableFuture<String> nginx = build(dir, "nginx");
             CompletableFuture<String> postgres = build(dir, "postgres");
             CompletableFuture<String> redis = build(dir, "redis");
-            return new Images(java.join(), nginx.join(), postgres.join(), redis.join());
+            CompletableFuture<String> backup = build(dir, "backup");
+            return new Images(java.join(), nginx.join(), postgres.join(), redis.join(), backup.join());
         }
 
         /**

@@ -47,10 +47,13 @@ public enum Switch {
     TLS_PERMISSIVE(Component.NGINX, "TLS_PROFILE", "permissive", "everything nginx's OpenSSL can do: TLS 1.0-1.3, ALL:@SECLEVEL=0"),
     CERT_WRONG_HOST(Component.CERTIFICATE, "CERT_HOSTS", "other.example", "the certificate is issued for another host"),
     CERT_EXPIRING(Component.CERTIFICATE, "CERT_DAYS_LEFT", "10", "the certificate expires in 10 days"),
+    BACKUP_UNENCRYPTED(Component.BACKUP, "BREAK_BACKUP", "unencrypted", "backups are written as plain gzipped SQL"),
+    BACKUP_STALE(Component.BACKUP, "BREAK_BACKUP", "stale", "the newest backup is 3 days old and no more are made"),
+    BACKUP_CORRUPT(Component.BACKUP, "BREAK_BACKUP", "corrupt", "the backup file is truncated to half its size"),
     REDIS_NO_PASSWORD(Component.REDIS, "BREAK_REDIS_PASSWORD", "1", "Redis accepts commands without a password");
 
     /** The containers a switch can change. */
-    public enum Component { SERVER, NGINX, REDIS, CERTIFICATE }
+    public enum Component { SERVER, NGINX, REDIS, BACKUP, CERTIFICATE }
 
     private final Component component;
     private final String variable;
