@@ -60,9 +60,9 @@ final class AuthRoutes {
         if (settings.switches.is(Switch.ENUMERATION, "1") && store.userByEmail(email).isEmpty()) {
             throw Reply.error(404, "No account for this email");
         }
-        store.ensureUser(email, settings.secrets.encrypt(Tokens.newToken()));
         String token = Tokens.newToken();
-        store.createMagicLink(email, auth.stored(token), settings.magicLinkTtlMs);
+        store.ensureUserWithLink(email, settings.secrets.encrypt(Tokens.newToken()), auth.stored(token),
+                settings.magicLinkTtlMs);
         mailer.sendLoginLink(email, settings.userUiUrl + "/verify?token=" + token);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);

@@ -53,16 +53,36 @@ final class Store {
         });
     }
 
-    /** Creates the user unless the address is known; the same statement either way, so both take as long. */
-    void ensureUser(String email, String encryptedGatewayToken) {
-        db.with(c -> {
+    /**
+     * Creates the user unless the address is known, and stores a magic link for it, in one
+     * transaction. A known address rewrites its row unchanged, so both cases write the same rows
+     * and commit once: the answer's timing does not tell whether the account existed.
+     */
+    void ensureUserWithLink(String email, String encryptedGatewayToken, String storedToken, long ttlMs) {
+        db.tx(c -> {
+            insertUser(c, email, encryptedGatewayToken);
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO users (email, gateway_token) VALUES (?, ?) ON CONFLICT (email) DO NOTHING")) {
+                    "INSERT INTO magic_links (email, token, expires_at) VALUES (?, ?, now() + ? * interval '1 millisecond')")) {
                 ps.setString(1, email);
-                ps.setString(2, encryptedGatewayToken);
+                ps.setString(2, storedToken);
+                ps.setLong(3, ttlMs);
                 return ps.executeUpdate();
             }
         });
+    }
+
+    void ensureUser(String email, String encryptedGatewayToken) {
+        db.with(c -> insertUser(c, email, encryptedGatewayToken));
+    }
+
+    private static int insertUser(java.sql.Connection c, String email, String encryptedGatewayToken) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO users (email, gateway_token) VALUES (?, ?)"
+                        + " ON CONFLICT (email) DO UPDATE SET updated_at = users.updated_at")) {
+            ps.setString(1, email);
+            ps.setString(2, encryptedGatewayToken);
+            return ps.executeUpdate();
+        }
     }
 
     List<User> users() {
@@ -128,18 +148,6 @@ final class Store {
     }
 
     // ---- magic links ----------------------------------------------------------------------------
-
-    void createMagicLink(String email, String storedToken, long ttlMs) {
-        db.with(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO magic_links (email, token, expires_at) VALUES (?, ?, now() + ? * interval '1 millisecond')")) {
-                ps.setString(1, email);
-                ps.setString(2, storedToken);
-                ps.setLong(3, ttlMs);
-                return ps.executeUpdate();
-            }
-        });
-    }
 
     /**
      * Marks the link used and answers its address in one statement, so two replicas verifying the
