@@ -183,6 +183,14 @@ check "login (unknown address) answers 200 and the neutral message" is 200 '{"su
 post_json "$base" /api/auth/login "{\"email\":\"$A\"}"
 check "login (now known) answers exactly the same" test "$code $(body)" = "$first"
 check "the user was created pending, gateway token stored as v1" test "$(sql "select status || ' ' || (gateway_token ~ '^v1:[A-Za-z0-9+/]{22}==:[A-Za-z0-9+/]{22}==:.+') from users where email='$A'")" = "pending true"
+timed_login() { curl -s -o /dev/null -w '%{time_total}\n' --max-time 30 "${tls[@]}" -H 'X-Forwarded-Proto: https' \
+  -H 'Content-Type: application/json' --data "{\"email\":\"$1\"}" "$base/api/auth/login"; }
+for i in $(seq 1 15); do timed_login "new-$i-$$@example.test" >>"$work/t-unknown"; timed_login "$A" >>"$work/t-known"; done
+# Medians: single commits on a container's disk vary by tens of milliseconds either way.
+median() { sort -n "$1" | awk '{v[NR] = $1} END {printf "%.4f", v[int((NR + 1) / 2)]}'; }
+echo "       median login time: unknown address $(median "$work/t-unknown") s, known $(median "$work/t-known") s"
+check "known and unknown addresses take about as long (medians within 50 ms)" \
+  awk -v a="$(median "$work/t-unknown")" -v b="$(median "$work/t-known")" 'BEGIN {d = a - b; if (d < 0) d = -d; exit !(d < 0.05)}'
 post_json "$base" /api/auth/login '{"email":"not-an-email"}'
 check "invalid address: 400 Valid email required" is 400 '{"error":"Valid email required"}'
 post_json "$base" /api/auth/login '{"email":42}'
@@ -312,7 +320,7 @@ check "setup: 200 with a recovery code" bash -c "[ $code = 200 ] && [[ '$code_r'
 post_json "$base" /api/vault/setup '{"password":"correct horse battery"}' -H "X-Session-Token: $S1"
 check "second setup: 400 Vault already exists" is 400 '{"error":"Vault already exists"}'
 vault=$(sql "select vault::text from users where email='$A'")
-check "users.vault is OCMT's format (argon2id m=65536 t=3 p=4, aes-256-gcm)" jq -e '.version == 1 and .format == "ocmt-vault" and .kdf.algorithm == "argon2id" and .kdf.memory == 65536 and .kdf.iterations == 3 and .kdf.parallelism == 4 and .encryption.algorithm == "aes-256-gcm" and (.kdf.salt | @base64d | length) == 16 and (.encryption.nonce | @base64d | length) == 12 and (.ciphertext | length) > 0' <<<"$vault"
+check "users.vault is OCMT's format (argon2id m=65536 t=3 p=4, aes-256-gcm)" jq -e '.version == 1 and .format == "ocmt-vault" and .kdf.algorithm == "argon2id" and .kdf.memory == 65536 and .kdf.iterations == 3 and .kdf.parallelism == 4 and .encryption.algorithm == "aes-256-gcm" and (.kdf.salt | test("^[A-Za-z0-9+/]{22}==$")) and (.encryption.nonce | test("^[A-Za-z0-9+/]{16}$")) and (.encryption.tag | test("^[A-Za-z0-9+/]{22}==$")) and (.ciphertext | length) > 0' <<<"$vault"
 check "the vault keeps only a hash of the recovery code" bash -c "! grep -q '$(tr -d - <<<"$code_r")' <<<'$vault' && ! grep -q '$code_r' <<<'$vault'"
 post_json "$base" /api/vault/unlock '{"password":"wrong password!!"}' -H "X-Session-Token: $S1"
 check "wrong password: 401 Invalid vault password" is 401 '{"error":"Invalid vault password"}'
@@ -360,6 +368,16 @@ req "$base" GET /api/vault/data -H "X-Session-Token: $S1" -H "X-Vault-Session: $
 check "the re-keyed vault opens with the new password and keeps the data" test "$(jf .data.note)" = "e2e secret note"
 post_json "$base" /api/vault/unlock '{"password":"correct horse battery"}' -H "X-Session-Token: $S1"
 check "the old password no longer opens it" test "$code" = 401
+
+post_json "$base" /api/vault/setup '{"password":"bob vault password"}' -H "X-Session-Token: $SB"
+for i in 1 2 3 4 5 6; do
+  curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 "${tls[@]}" -H 'X-Forwarded-Proto: https' \
+    -H 'Content-Type: application/json' -H "X-Session-Token: $SB" --data "{\"password\":\"guess number $i\"}" \
+    "$base/api/vault/unlock" >>"$work/parallel" &
+done
+wait
+check "six wrong guesses at once, across replicas: one is tried (401), five refused (429)" \
+  test "$(sort "$work/parallel" | uniq -c | awk '{printf "%s:%s ", $2, $1}')" = "401:1 429:5 "
 
 echo "== integration secrets"
 KEY="sk-e2e-$(openssl rand -hex 12)"; remember "$KEY"

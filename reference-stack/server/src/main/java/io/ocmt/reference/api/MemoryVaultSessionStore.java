@@ -20,6 +20,7 @@ final class MemoryVaultSessionStore implements VaultSessionStore {
     private final Clock clock;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     private final Map<UUID, Backoff> backoff = new ConcurrentHashMap<>();
+    private final Map<UUID, Long> attempts = new ConcurrentHashMap<>();
 
     MemoryVaultSessionStore(Clock clock) {
         this.clock = clock;
@@ -68,6 +69,25 @@ final class MemoryVaultSessionStore implements VaultSessionStore {
     @Override
     public void clearFailures(UUID userId) {
         backoff.remove(userId);
+    }
+
+    @Override
+    public boolean beginAttempt(UUID userId, long ttlMs) {
+        long now = clock.millis();
+        long[] claimed = {0};
+        attempts.compute(userId, (id, until) -> {
+            if (until != null && until > now) {
+                return until;
+            }
+            claimed[0] = 1;
+            return now + ttlMs;
+        });
+        return claimed[0] == 1;
+    }
+
+    @Override
+    public void endAttempt(UUID userId) {
+        attempts.remove(userId);
     }
 
     @Override

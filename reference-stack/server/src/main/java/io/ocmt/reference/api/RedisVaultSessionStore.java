@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ocmt.reference.crypto.SecretBox;
 import io.ocmt.reference.crypto.Tokens;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.SetParams;
 
 import java.io.IOException;
 import java.net.URI;
@@ -25,6 +26,7 @@ final class RedisVaultSessionStore implements VaultSessionStore {
 
     static final String SESSION_PREFIX = "vault:session:";
     static final String BACKOFF_PREFIX = "ocmt:vault:backoff:";
+    static final String ATTEMPT_PREFIX = "ocmt:vault:attempt:";
 
     /**
      * Counting and setting the next window in one script, so concurrent failures on two replicas
@@ -115,6 +117,16 @@ final class RedisVaultSessionStore implements VaultSessionStore {
     @Override
     public void clearFailures(UUID userId) {
         redis.del(BACKOFF_PREFIX + userId);
+    }
+
+    @Override
+    public boolean beginAttempt(UUID userId, long ttlMs) {
+        return "OK".equals(redis.set(ATTEMPT_PREFIX + userId, "1", SetParams.setParams().nx().px(ttlMs)));
+    }
+
+    @Override
+    public void endAttempt(UUID userId) {
+        redis.del(ATTEMPT_PREFIX + userId);
     }
 
     @Override

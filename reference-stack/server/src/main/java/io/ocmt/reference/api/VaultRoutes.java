@@ -19,6 +19,8 @@ final class VaultRoutes {
     static final String COOKIE = "ocmt_vault_session";
     static final String HEADER = "X-Vault-Session";
     private static final int MAX_PASSWORD_LENGTH = 1024;
+    /** Longer than any Argon2 run; only a crashed replica ever lets the slot expire by itself. */
+    private static final long ATTEMPT_SLOT_MS = 30_000;
 
     private final ApiSettings settings;
     private final Store store;
@@ -69,26 +71,33 @@ final class VaultRoutes {
         if (password == null || password.isEmpty() || password.length() > MAX_PASSWORD_LENGTH) {
             throw Reply.error(400, "Password required");
         }
-        // Checked before the password is even derived: a client backing off costs no Argon2 run.
-        long waitMs = vaultSessions.backoffRemainingMs(current.user().id());
-        if (waitMs > 0) {
-            long retryAfter = seconds(waitMs);
-            events.record(ctx, "vault.unlock_backoff", "warning", current.user().id(), Map.of("retryAfter", retryAfter));
-            throw Reply.error(429, "Too many failed attempts", "VAULT_BACKOFF")
-                    .with("retryAfter", retryAfter).header("Retry-After", Long.toString(retryAfter));
+        // One attempt per user at a time, on every replica, so parallel guesses cannot all slip
+        // through before the first failure starts a backoff window.
+        if (!vaultSessions.beginAttempt(current.user().id(), ATTEMPT_SLOT_MS)) {
+            throw backoff(ctx, current, 1000);
         }
-        JsonNode vault = store.vault(current.user().id())
-                .orElseThrow(() -> Reply.error(400, "No vault found. Please set up your vault first."));
         VaultCipher.Unlocked unlocked;
         try {
-            unlocked = cipher.unlock(vault, password);
-        } catch (VaultCipher.WrongSecretException e) {
-            long window = vaultSessions.recordFailure(current.user().id(), settings.vaultBackoffBaseMs,
-                    settings.vaultBackoffMaxMs);
-            events.record(ctx, "vault.unlock_failed", "warning", current.user().id(),
-                    Map.of("backoffSeconds", seconds(window)));
-            store.audit(current.user().id(), "vault.unlock_failed", null, Http.clientIp(ctx));
-            throw Reply.error(401, "Invalid vault password");
+            // Checked while holding the slot, so it sees the previous attempt's failure, and
+            // before any key derivation, so a client backing off costs no Argon2 run.
+            long waitMs = vaultSessions.backoffRemainingMs(current.user().id());
+            if (waitMs > 0) {
+                throw backoff(ctx, current, waitMs);
+            }
+            JsonNode vault = store.vault(current.user().id())
+                    .orElseThrow(() -> Reply.error(400, "No vault found. Please set up your vault first."));
+            try {
+                unlocked = cipher.unlock(vault, password);
+            } catch (VaultCipher.WrongSecretException e) {
+                long window = vaultSessions.recordFailure(current.user().id(), settings.vaultBackoffBaseMs,
+                        settings.vaultBackoffMaxMs);
+                events.record(ctx, "vault.unlock_failed", "warning", current.user().id(),
+                        Map.of("backoffSeconds", seconds(window)));
+                store.audit(current.user().id(), "vault.unlock_failed", null, Http.clientIp(ctx));
+                throw Reply.error(401, "Invalid vault password");
+            }
+        } finally {
+            vaultSessions.endAttempt(current.user().id());
         }
         vaultSessions.clearFailures(current.user().id());
         String token = vaultSessions.create(current.user().id(), unlocked.key(), settings.vaultSessionTtlS);
@@ -192,6 +201,13 @@ final class VaultRoutes {
         body.put("success", true);
         body.put("message", "Vault password reset");
         Http.json(ctx, 200, body);
+    }
+
+    private Reply backoff(Context ctx, SessionAuth.Current current, long waitMs) {
+        long retryAfter = seconds(waitMs);
+        events.record(ctx, "vault.unlock_backoff", "warning", current.user().id(), Map.of("retryAfter", retryAfter));
+        return Reply.error(429, "Too many failed attempts", "VAULT_BACKOFF")
+                .with("retryAfter", retryAfter).header("Retry-After", Long.toString(retryAfter));
     }
 
     private static String newPassword(String password) {

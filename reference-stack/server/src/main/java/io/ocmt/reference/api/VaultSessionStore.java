@@ -30,6 +30,15 @@ interface VaultSessionStore extends AutoCloseable {
 
     void clearFailures(UUID userId);
 
+    /**
+     * Claims the user's single unlock slot for at most {@code ttlMs}; false while another attempt
+     * holds it. Without this, many wrong passwords sent at once would all pass the backoff check
+     * before the first failure is recorded.
+     */
+    boolean beginAttempt(UUID userId, long ttlMs);
+
+    void endAttempt(UUID userId);
+
     @Override
     void close();
 

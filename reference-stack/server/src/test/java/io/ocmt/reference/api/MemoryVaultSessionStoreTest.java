@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MemoryVaultSessionStoreTest {
@@ -72,6 +73,17 @@ class MemoryVaultSessionStoreTest {
         store.recordFailure(user, 1000, 300_000);
         clock.millis += 2000 + VaultSessionStore.FORGET_AFTER_MS;
         assertEquals(1000, store.recordFailure(user, 1000, 300_000));
+    }
+
+    @Test
+    void oneUnlockAttemptAtATimePerUser() {
+        assertTrue(store.beginAttempt(user, 30_000));
+        assertFalse(store.beginAttempt(user, 30_000));
+        assertTrue(store.beginAttempt(UUID.randomUUID(), 30_000), "other users are not held up");
+        store.endAttempt(user);
+        assertTrue(store.beginAttempt(user, 30_000));
+        clock.millis += 30_000;
+        assertTrue(store.beginAttempt(user, 30_000), "a slot left by a crashed attempt expires");
     }
 
     @Test
