@@ -53,9 +53,14 @@ public final class ApiModule implements AutoCloseable {
     public void start() {
         LOG.info("API: {}", settings.describe());
         database = Database.open(settings.database, settings.dbStartupTimeoutMs);
-        vaultSessions = settings.redisUrl == null
-                ? new MemoryVaultSessionStore(Clock.systemUTC())
-                : new RedisVaultSessionStore(settings.redisUrl, settings.secrets, Clock.systemUTC());
+        try {
+            vaultSessions = settings.redisUrl == null
+                    ? new MemoryVaultSessionStore(Clock.systemUTC())
+                    : new RedisVaultSessionStore(settings.redisUrl, settings.secrets, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            // The class name only: the client's messages may carry REDIS_URL with its password.
+            throw new IllegalStateException("cannot set up the Redis client: " + e.getClass().getSimpleName());
+        }
         mailer = new Mailer(settings.smtpHost, settings.smtpPort, settings.mailFrom, settings.magicLinkTtlMs);
     }
 

@@ -55,7 +55,7 @@ public final class ApiSettings {
 
     private ApiSettings(Map<String, String> env, Switches switches) {
         this.database = DatabaseUrl.parse(env.get("DATABASE_URL"));
-        this.redisUrl = blankToNull(env.get("REDIS_URL"));
+        this.redisUrl = redisUrl(blankToNull(env.get("REDIS_URL")));
         this.smtpHost = blankToNull(env.get("SMTP_HOST"));
         this.smtpPort = (int) number(env, "SMTP_PORT", 25, 1, 65535);
         this.mailFrom = orDefault(env.get("MAIL_FROM"), DEFAULT_MAIL_FROM);
@@ -129,6 +129,23 @@ public final class ApiSettings {
             out.add(normalized);
         }
         return Collections.unmodifiableSet(out);
+    }
+
+    /** Checked here because the Redis client's own errors would echo the URL, password included. */
+    static String redisUrl(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(raw);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("redis") || scheme.equals("rediss")) && uri.getHost() != null) {
+                return raw;
+            }
+        } catch (URISyntaxException e) {
+            // reported below, without the value
+        }
+        throw new ConfigurationException("REDIS_URL must look like redis://:password@host:6379");
     }
 
     static long number(Map<String, String> env, String name, long fallback, long min, long max) {

@@ -77,11 +77,14 @@ class ApiSettingsTest {
         assertEquals(java.util.Set.of("https://localhost:8443", "https://a.example", "https://b.example:444"), s.allowedOrigins);
         for (String[] bad : new String[][] {{"USER_SESSION_TIMEOUT_MS", "soon"}, {"MAX_SESSIONS_PER_USER", "0"},
                 {"VAULT_SESSION_TTL_S", "-1"}, {"ADMIN_ALLOWED_IPS", "10.0.0.0/33"}, {"ALLOWED_ORIGINS", "evil"},
-                {"SMTP_PORT", "70000"}}) {
+                {"SMTP_PORT", "70000"}, {"REDIS_URL", "http://:pw@redis:6379"}, {"REDIS_URL", "redis://:p w@r"}}) {
             ConfigurationException e = assertThrows(ConfigurationException.class,
                     () -> ApiSettings.fromEnvironment(env(bad[0], bad[1]), Switches.none()), bad[0]);
             assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
+            assertFalse(bad[0].equals("REDIS_URL") && e.getMessage().contains(":pw@"), "never echo the password");
         }
+        assertEquals("rediss://:pw@redis:6380", ApiSettings.fromEnvironment(env("REDIS_URL", "rediss://:pw@redis:6380"),
+                Switches.none()).redisUrl);
     }
 
     @Test
