@@ -1,8 +1,10 @@
 package io.ocmt.verify.referencestack;
 
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
 import io.ocmt.verify.config.EmbeddedStack;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.StackEndpoints;
@@ -174,8 +176,12 @@ public final class ReferenceStack implements EmbeddedStack {
         GenericContainer<?> backup = container(images.backup(), "backup")
                 .withEnv("DATABASE_URL", "postgresql://ocmt:" + dbPassword + "@postgres:5432/ocmt")
                 .withEnv("BACKUP_PASSPHRASE", secrets.get("backupPassphrase"))
-                .withFileSystemBind(backups.toString(), "/backups")
-                .withCreateContainerCmdModifier(cmd -> cmd.withUser(owner(backups)))
+                // A plain Docker bind: Testcontainers' own bind helper first probes mount support by
+                // pulling a helper image, which a registry-less engine cannot do.
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.withUser(owner(backups));
+                    cmd.getHostConfig().withBinds(new Bind(backups.toString(), new Volume("/backups")));
+                })
                 .waitingFor(Wait.forLogMessage(".*OCMT backup ready.*", 1).withStartupTimeout(STARTUP));
         apply(Switch.Component.BACKUP, backup);
         backup.start();
