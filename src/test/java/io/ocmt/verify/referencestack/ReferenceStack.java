@@ -57,8 +57,8 @@ public final class ReferenceStack implements EmbeddedStack {
     private final Policy policy;
     private final Set<Switch> switches;
     private final Path workDir;
-    private final int subnetThirdOctet;
-    private final Network network;
+    private int subnetThirdOctet;
+    private Network network;
     private final List<GenericContainer<?>> containers = new ArrayList<>();
     private final Map<String, String> secrets = new LinkedHashMap<>();
     private StackEndpoints endpoints;
@@ -68,8 +68,22 @@ public final class ReferenceStack implements EmbeddedStack {
         this.policy = policy;
         this.switches = switches;
         this.workDir = projectDir.resolve("target").resolve("reference-stack").resolve(id);
-        this.subnetThirdOctet = RANDOM.nextInt(256);
-        this.network = privateNetwork(subnetThirdOctet);
+        // A random /24 can collide with a network another stack (or a crashed run) still holds: try a few.
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 8; attempt++) {
+            int third = RANDOM.nextInt(256);
+            Network candidate = privateNetwork(third);
+            try {
+                candidate.getId(); // creates it now, so a collision shows here
+                this.subnetThirdOctet = third;
+                this.network = candidate;
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw new IllegalStateException("Cannot create a Docker network in 10.231.0.0/16 for the reference stack: "
+                + last.getMessage() + ". Remove stale networks with `docker network prune`.", last);
     }
 
     /**
