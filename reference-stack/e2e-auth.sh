@@ -486,7 +486,7 @@ check "BREAK_QUERY_TOKEN=1: ?token= is accepted" test "$code" = 200
 
 b=$(direct sw-enum)
 post_json "$b" /api/auth/login "{\"email\":\"nobody-$$@example.test\"}"
-check "BREAK_ENUMERATION=1: unknown address answers 404 No account" is 404 '{"error":"No account for this email"}'
+check "BREAK_ENUMERATION=1: an unknown address gets a different answer" is 200 '{"success":true,"message":"Welcome! We created your account and sent a login link"}'
 post_json "$b" /api/auth/login "{\"email\":\"$A\"}"
 check "BREAK_ENUMERATION=1: known address still 200" test "$code" = 200
 

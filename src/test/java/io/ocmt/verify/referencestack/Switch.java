@@ -28,7 +28,7 @@ public enum Switch {
     LOGOUT(Component.SERVER, "BREAK_LOGOUT", "1", "logout answers 200 but the session stays valid"),
     SESSION_LIMIT(Component.SERVER, "BREAK_SESSION_LIMIT", "1", "MAX_SESSIONS_PER_USER evicts nothing"),
     QUERY_TOKEN(Component.SERVER, "BREAK_QUERY_TOKEN", "1", "a session token in the query string is accepted"),
-    ENUMERATION(Component.SERVER, "BREAK_ENUMERATION", "1", "login answers 404 for unknown addresses"),
+    ENUMERATION(Component.SERVER, "BREAK_ENUMERATION", "1", "the login answer tells new addresses from known ones"),
     ADMIN_GUARD(Component.SERVER, "BREAK_ADMIN_GUARD", "1", "admin endpoints answer without a token"),
     CSRF(Component.SERVER, "BREAK_CSRF", "1", "state-changing requests from foreign origins are accepted"),
     SECRETS_PLAINTEXT(Component.SERVER, "BREAK_SECRETS_PLAINTEXT", "1", "integration API keys are stored in plaintext"),

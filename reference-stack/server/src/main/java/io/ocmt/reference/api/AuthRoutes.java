@@ -57,16 +57,16 @@ final class AuthRoutes {
         if (email == null || email.length() > 254 || !EMAIL.matcher(email).matches()) {
             throw Reply.error(400, "Valid email required");
         }
-        if (settings.switches.is(Switch.ENUMERATION, "1") && store.userByEmail(email).isEmpty()) {
-            throw Reply.error(404, "No account for this email");
-        }
+        // The switch leaks whether the address had an account through the answer's text, the way
+        // sign-up-on-login services often do; the login itself still works, so other checks stay green.
+        boolean revealNew = settings.switches.is(Switch.ENUMERATION, "1") && store.userByEmail(email).isEmpty();
         String token = Tokens.newToken();
         store.ensureUserWithLink(email, settings.secrets.encrypt(Tokens.newToken()), auth.stored(token),
                 settings.magicLinkTtlMs);
         mailer.sendLoginLink(email, settings.userUiUrl + "/verify?token=" + token);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
-        body.put("message", LOGIN_MESSAGE);
+        body.put("message", revealNew ? "Welcome! We created your account and sent a login link" : LOGIN_MESSAGE);
         Http.json(ctx, 200, body);
     }
 
