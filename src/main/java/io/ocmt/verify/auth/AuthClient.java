@@ -111,6 +111,11 @@ public final class AuthClient implements AutoCloseable {
         return session;
     }
 
+    /** The name of the session cookie, per the policy (ocmt_session). */
+    public String cookieName() {
+        return policy().session().cookie();
+    }
+
     /** The session credential as OCMT's API clients send it. */
     public Map<String, String> credentials(Session session) {
         return Map.of(policy().session().header(), session.token());

@@ -78,6 +78,13 @@ public class SessionLifetimeIT {
             }
         }
         assertThat(current).as("the current session in GET /api/auth/sessions").isNotNull();
+        session.verified().all("Set-Cookie").stream()
+                .flatMap(header -> java.net.HttpCookie.parse(header).stream())
+                .filter(c -> c.getName().equals(auth.cookieName()))
+                .findFirst()
+                .ifPresent(cookie -> assertThat(cookie.getMaxAge())
+                        .as("the session cookie's Expires/Max-Age from %s, s (policy %s s)", session.verified().describe(), lifetime)
+                        .isBetween(lifetime - 120, lifetime + 120));
         Instant createdAt = Instant.parse(current.path("createdAt").asText());
         Instant expiresAt = Instant.parse(current.path("expiresAt").asText());
         assertThat(Duration.between(createdAt, expiresAt).toSeconds())
