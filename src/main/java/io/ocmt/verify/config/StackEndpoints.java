@@ -22,9 +22,13 @@ import java.util.TreeSet;
  */
 public record StackEndpoints(String httpsUrl, String httpUrl, String tlsHost, int tlsPort, Path caPem,
                              Set<String> switches, Map<String, String> settings) {
+    // settings: by configuration key (grants.mailbox.port) or by its variable name (OCMT_GRANTS_MAILBOX_PORT).
 
-    /** Lines that carry a derived configuration key: {@code ocmt.grants.mailbox.port=31443}. */
-    private static final String SETTING = "ocmt.";
+    /**
+     * Derived settings are written under their environment-variable names
+     * ({@code OCMT_GRANTS_MAILBOX_PORT=31443}), so the file stays a shell-sourceable KEY=VALUE list.
+     */
+    private static final String SETTING = "OCMT_";
 
     public static Path runningFile(Path projectDir) {
         return projectDir.resolve("target").resolve("reference-stack.env");
@@ -39,7 +43,7 @@ public record StackEndpoints(String httpsUrl, String httpUrl, String tlsHost, in
         lines.add("TLS_PORT=" + tlsPort);
         lines.add("CA_PEM=" + caPem.toAbsolutePath());
         lines.add("SWITCHES=" + String.join(",", switches));
-        settings.forEach((k, v) -> lines.add(SETTING + k + "=" + v));
+        settings.forEach((k, v) -> lines.add(io.ocmt.verify.config.internal.Overrides.variableName(k) + "=" + v));
         return String.join("\n", lines) + "\n";
     }
 
@@ -66,7 +70,7 @@ public record StackEndpoints(String httpsUrl, String httpUrl, String tlsHost, in
                     require(p, "HTTPS_URL"), require(p, "HTTP_URL"), require(p, "TLS_HOST"),
                     Integer.parseInt(require(p, "TLS_PORT")), Path.of(require(p, "CA_PEM")), switches,
                     p.stringPropertyNames().stream().filter(k -> k.startsWith(SETTING))
-                            .collect(java.util.stream.Collectors.toMap(k -> k.substring(SETTING.length()), p::getProperty))));
+                            .collect(java.util.stream.Collectors.toMap(k -> k, p::getProperty))));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file + " is incomplete (" + e.getMessage()
                     + "). Fix: scripts/reference-stack down, then up again, or delete the file.");

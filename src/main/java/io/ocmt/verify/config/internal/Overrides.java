@@ -35,10 +35,10 @@ public final class Overrides {
                              ObjectMapper yaml) {
         Map<String, JsonNode> leaves = new LinkedHashMap<>();
         collectLeaves(tree, "", leaves);
-        derived.forEach((key, value) -> {
-            if (!leaves.containsKey(key)) {
-                throw new IllegalStateException("the embedded target derived an unknown configuration key " + key);
-            }
+        derived.forEach((name, value) -> {
+            String key = leaves.containsKey(name) ? name
+                    : leaves.keySet().stream().filter(k -> variableName(k).equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the embedded target derived an unknown configuration key " + name));
             set(tree, key, value, yaml, "the embedded target's " + key);
         });
         // Derived first, then environment variables, then system properties: the later write wins.
