@@ -8,6 +8,7 @@ import io.restassured.config.HttpClientConfig;
 import io.restassured.config.RedirectConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.config.SSLConfig;
+import io.restassured.filter.Filter;
 import io.restassured.http.Header;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -27,9 +28,11 @@ public final class Http {
 
     private final Target target;
     private final RestAssuredConfig config;
+    private final List<Filter> filters;
 
-    private Http(Target target) {
+    private Http(Target target, List<Filter> filters) {
         this.target = target;
+        this.filters = List.copyOf(filters);
         @SuppressWarnings("deprecation") // REST Assured 5 still takes HttpClient 4's socket factory.
         SSLSocketFactory sockets = new SSLSocketFactory(target.trust().sslContext(), SSLSocketFactory.STRICT_HOSTNAME_VERIFIER);
         this.config = RestAssuredConfig.config()
@@ -42,7 +45,17 @@ public final class Http {
     }
 
     public static Http to(Target target) {
-        return new Http(target);
+        return new Http(target, List.of());
+    }
+
+    /**
+     * The same client, with {@code filter} also seeing every request it sends, e.g. to count a suite's
+     * footprint on the target, including the requests other clients built on it (login) send.
+     */
+    public Http with(Filter filter) {
+        List<Filter> more = new ArrayList<>(filters);
+        more.add(filter);
+        return new Http(target, more);
     }
 
     public Target target() {
@@ -51,7 +64,9 @@ public final class Http {
 
     /** A request specification with this target's TLS trust, time-outs and reporting; for requests the shortcuts do not cover. */
     public RequestSpecification spec() {
-        return RestAssured.given().config(config).urlEncodingEnabled(false).filter(new AllureHttpSteps());
+        RequestSpecification spec = RestAssured.given().config(config).urlEncodingEnabled(false).filter(new AllureHttpSteps());
+        filters.forEach(spec::filter);
+        return spec;
     }
 
     public Exchange get(String path) {
