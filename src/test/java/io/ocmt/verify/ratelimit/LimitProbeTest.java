@@ -1,0 +1,155 @@
+package io.ocmt.verify.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ocmt.verify.config.Policy;
+import io.ocmt.verify.http.Exchange;
+import io.ocmt.verify.report.Finding;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The probe against limiters simulated in memory: how many requests it sends, and what it finds. */
+class LimitProbeTest {
+
+    private static final Policy.RateLimit AUTH = new Policy.RateLimit("authentication", "POST", "/api/auth/login", 5, 900);
+    /** Nothing may be waited for in these tests: the windows are long, the bound is zero. */
+    private static final long NO_WAIT = 0;
+
+    /**
+     * OCMT's fixed window as the reference server counts it: Remaining is the budget before the
+     * request, the refusal carries Retry-After and the JSON body; knobs break one thing each.
+     */
+    static final class FakeLimiter {
+        final int max;
+        final long windowSeconds;
+        final long windowEnd = Instant.now().getEpochSecond() + 600;
+        int replicas = 1;
+        boolean retryAfter = true;
+        Integer shownLimit;
+        final int[] counts = new int[2];
+        int sent;
+
+        FakeLimiter(int max, long windowSeconds) {
+            this.max = max;
+            this.windowSeconds = windowSeconds;
+        }
+
+        FakeLimiter used(int n) {
+            counts[0] = n;
+            counts[1] = n;
+            return this;
+        }
+
+        Exchange next() {
+            int replica = sent++ % replicas;
+            int count = ++counts[replica];
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            headers.put("Date", List.of(DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.now().atZone(ZoneOffset.UTC))));
+            headers.put("RateLimit-Limit", List.of(Integer.toString(shownLimit != null ? shownLimit : max)));
+            headers.put("RateLimit-Remaining", List.of(Integer.toString(Math.max(0, max - (count - 1)))));
+            headers.put("RateLimit-Reset", List.of(Long.toString(windowEnd)));
+            if (count <= max) {
+                return new Exchange("POST", "https://localhost/api/auth/login", 200, headers, "{\"success\":true}");
+            }
+            long wait = Math.min(windowSeconds, windowEnd - Instant.now().getEpochSecond());
+            if (retryAfter) {
+                headers.put("Retry-After", List.of(Long.toString(wait)));
+            }
+            return new Exchange("POST", "https://localhost/api/auth/login", 429, headers,
+                    "{\"error\":\"Too many requests, please try again later.\",\"code\":\"RATE_LIMIT_EXCEEDED\",\"retryAfter\":" + wait + "}");
+        }
+    }
+
+    private static List<String> texts(List<Finding> findings) {
+        List<String> out = new ArrayList<>();
+        findings.forEach(f -> out.add(f.toString()));
+        return out;
+    }
+
+    @Test
+    void aHardenedLimiterPassesWithLimitPlusOneRequests() {
+        FakeLimiter limiter = new FakeLimiter(5, 900);
+        LimitProbe.Result result = new LimitProbe(AUTH, NO_WAIT, limiter::next).exactLimit();
+        assertThat(result.findings()).isEmpty();
+        assertThat(limiter.sent).isEqualTo(6);
+        assertThat(result.refusal()).hasValueSatisfying(r -> assertThat(r.number()).isEqualTo(6));
+        assertThat(result.table()).contains("request", "RATE_LIMIT_EXCEEDED");
+    }
+
+    @Test
+    void aWindowAlreadyPartlyUsedIsFinishedNotOverrun() {
+        FakeLimiter limiter = new FakeLimiter(5, 900).used(3);
+        LimitProbe.Result result = new LimitProbe(AUTH, NO_WAIT, limiter::next).exactLimit();
+        assertThat(result.findings()).isEmpty();
+        assertThat(result.budget()).isEqualTo(2);
+        assertThat(limiter.sent).isEqualTo(3);
+    }
+
+    @Test
+    void limitNotEnforcedIsNamedWithTheRequestNumberAndTheForeignLimit() {
+        // The authentication limiter off: only the general one answers, with its own headers.
+        FakeLimiter limiter = new FakeLimiter(100, 900);
+        LimitProbe.Result result = new LimitProbe(AUTH, NO_WAIT, limiter::next).exactLimit();
+        assertThat(limiter.sent).as("never more than limit + 1").isEqualTo(6);
+        assertThat(texts(result.findings())).anySatisfy(t -> assertThat(t).contains("authentication (POST /api/auth/login)",
+                "request 6 was not refused", "429 on request 6"));
+        assertThat(texts(result.findings())).anySatisfy(t -> assertThat(t).contains("RateLimit-Limit: 5", "says 100"));
+    }
+
+    @Test
+    void replicasCountingApartFailTheCountAndTheCountdown() {
+        FakeLimiter limiter = new FakeLimiter(5, 900);
+        limiter.replicas = 2;
+        LimitProbe.Result result = new LimitProbe(AUTH, NO_WAIT, limiter::next).exactLimit();
+        assertThat(limiter.sent).isEqualTo(6);
+        assertThat(texts(result.findings())).anySatisfy(t -> assertThat(t).contains("request 6 was not refused"));
+        assertThat(texts(result.findings())).anySatisfy(t -> assertThat(t).contains("RateLimit-Remaining 4 on request 2",
+                "5, 5, 4, 4, 3, 3", "each replica"));
+    }
+
+    @Test
+    void missingRetryAfterIsAFinding() {
+        FakeLimiter limiter = new FakeLimiter(5, 900);
+        limiter.retryAfter = false;
+        List<String> findings = texts(new LimitProbe(AUTH, NO_WAIT, limiter::next).exactLimit().findings());
+        assertThat(findings).singleElement().satisfies(t -> assertThat(t).contains("Retry-After", "request 6", "has no Retry-After"));
+    }
+
+    @Test
+    void aUsedUpBudgetBeyondTheWaitBoundStopsWithWhenToComeBack() {
+        FakeLimiter limiter = new FakeLimiter(5, 900).used(5);
+        assertThatThrownBy(() -> new LimitProbe(AUTH, NO_WAIT, limiter::next).exactLimit())
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("already used up")
+                .hasMessageContaining("policy.session.maxWaitSeconds=0")
+                .hasMessageContaining("Run the ratelimit tag again after");
+        assertThat(limiter.sent).isEqualTo(1);
+    }
+
+    @Test
+    void useUpSendsOneRequestWhenTheBudgetIsGoneAndTheRestOtherwise() {
+        FakeLimiter gone = new FakeLimiter(5, 900).used(5);
+        assertThat(new LimitProbe(AUTH, NO_WAIT, gone::next).useUp(java.time.Duration.ofSeconds(5)).refused()).isTrue();
+        assertThat(gone.sent).isEqualTo(1);
+
+        FakeLimiter fresh = new FakeLimiter(5, 900);
+        assertThat(new LimitProbe(AUTH, NO_WAIT, fresh::next).useUp(java.time.Duration.ofSeconds(5)).number()).isEqualTo(6);
+        assertThat(fresh.sent).isEqualTo(6);
+    }
+
+    @Test
+    void useUpFailsWhenTheLimitDoesNotHold() {
+        FakeLimiter off = new FakeLimiter(100, 900);
+        assertThatThrownBy(() -> new LimitProbe(AUTH, NO_WAIT, off::next).useUp(java.time.Duration.ofSeconds(5)))
+                .hasMessageContaining("did not refuse request 6")
+                .hasMessageContaining("the limit itself does not hold");
+        assertThat(off.sent).isEqualTo(6);
+    }
+}
