@@ -11,6 +11,7 @@ import io.restassured.specification.FilterableRequestSpecification;
 import io.restassured.specification.FilterableResponseSpecification;
 import java.net.URI;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -96,7 +97,7 @@ public final class RateLimitLedger implements Filter {
      * when, or how much of the budget is left until the window ends, from the endpoint's last answer.
      */
     public String limitedNow(Instant now) {
-        StringBuilder out = new StringBuilder("This runner's rate-limit state at " + now
+        StringBuilder out = new StringBuilder("This runner's rate-limit state at " + now.truncatedTo(ChronoUnit.SECONDS)
                 + ", from the last answer of each limited endpoint (times are UTC)\n\n");
         for (Policy.RateLimit limit : limits) {
             out.append(LimitedEndpoint.describe(limit)).append(": ").append(state(limit, now)).append('\n');
@@ -110,7 +111,7 @@ public final class RateLimitLedger implements Filter {
             return "not sent to by this tag";
         }
         Seen s = seen.get();
-        Optional<Instant> end = s.headers().windowEnd(s.receivedAt());
+        Optional<Instant> end = s.headers().windowEnd(s.receivedAt()).map(e -> e.truncatedTo(ChronoUnit.SECONDS));
         String until = end.map(e -> e.isAfter(now) ? " until " + e + " (" + (e.getEpochSecond() - now.getEpochSecond()) + " s from now)"
                 : " until " + e + ", which has passed").orElse(", end unknown (no RateLimit-Reset or Retry-After)");
         if (s.headers().refusedByLimiter()) {
