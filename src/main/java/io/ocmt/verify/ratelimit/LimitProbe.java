@@ -67,11 +67,13 @@ public final class LimitProbe {
         public String table() {
             StringBuilder out = new StringBuilder(endpoint + ": limit " + limit.limit() + " per " + limit.windowSeconds()
                     + " s; " + budget + " should pass, request " + (budget + 1) + " should get 429\n");
-            out.append(String.format("%-8s %-7s %-6s %-10s %-12s %-11s %s%n", "request", "status", "limit", "remaining", "reset", "retry-after", "code"));
+            out.append(String.format("%-8s %-8s %-7s %-6s %-10s %-12s %-11s %s%n", "request", "after ms", "status", "limit", "remaining", "reset",
+                    "retry-after", "code"));
+            Instant start = sequence.get(0).receivedAt();
             for (Sent s : sequence) {
                 LimitHeaders h = s.headers();
-                out.append(String.format("%-8d %-7d %-6s %-10s %-12s %-11s %s%n", s.number(), s.exchange().status(), text(h.limit()),
-                        text(h.remaining()), text(h.reset()), h.retryAfter().orElse("-"), h.code().orElse("-")));
+                out.append(String.format("%-8d %-8d %-7d %-6s %-10s %-12s %-11s %s%n", s.number(), Duration.between(start, s.receivedAt()).toMillis(),
+                        s.exchange().status(), text(h.limit()), text(h.remaining()), text(h.reset()), h.retryAfter().orElse("-"), h.code().orElse("-")));
             }
             return out.toString();
         }
@@ -97,24 +99,61 @@ public final class LimitProbe {
     /**
      * Sends what is left of the budget, then one request more, which must be the first refused; and
      * judges Retry-After, OCMT's 429 body and the RateLimit headers on every answer. At most the
-     * budget plus one requests, and one more before them when a window had to be waited out.
+     * budget plus one requests, and one more before them when a window had to be waited out; where
+     * the window is short enough to wait for and ends while the requests are sent, the next window
+     * is judged instead, once (at most the limit plus one more).
      *
      * @throws AssertionError when the budget is already used up for longer than the suite may wait
      */
     public Result exactLimit() {
         Sent first = firstOfWindow();
-        int budget = budget(first);
-        List<Sent> sequence = new ArrayList<>(List.of(first));
-        Sent refusal = null;
-        for (int n = 2; n <= budget + 1 && refusal == null; n++) {
-            Sent s = send(n);
-            sequence.add(s);
-            if (s.refused()) {
-                refusal = s;
+        boolean restarted = false;
+        while (true) {
+            int budget = budget(first);
+            List<Sent> sequence = new ArrayList<>(List.of(first));
+            Sent refusal = null;
+            Sent newWindow = null;
+            for (int n = 2; n <= budget + 1 && refusal == null && newWindow == null; n++) {
+                Sent s = send(n);
+                sequence.add(s);
+                if (s.refused()) {
+                    refusal = s;
+                } else if (startsNewWindow(first, sequence.get(sequence.size() - 2), s)) {
+                    newWindow = s;
+                }
             }
+            if (newWindow == null) {
+                return new Result(endpoint, limit, List.copyOf(sequence), budget, Optional.ofNullable(refusal),
+                        judge(sequence, budget, refusal));
+            }
+            long ms = Duration.between(first.receivedAt(), newWindow.receivedAt()).toMillis();
+            if (restarted || !waitable()) {
+                throw new AssertionError(endpoint + ": the window ended during the check, so the count cannot be judged: request "
+                        + newWindow.number() + ", " + ms + " ms after request 1, opened a new one (RateLimit-Remaining "
+                        + newWindow.headers().remaining().getAsLong() + ", RateLimit-Reset " + newWindow.headers().reset().getAsLong()
+                        + " instead of " + first.headers().reset().getAsLong() + ")"
+                        + (restarted ? ", for the second time: " + (budget + 1) + " requests do not fit in the " + limit.windowSeconds()
+                        + " s window from this runner" : "; run the ratelimit tag again"));
+            }
+            // A short window can end while the requests are still being sent (a slow moment of the
+            // runner); the answer that opened the next one is the first of a whole fresh window.
+            LOG.info("{}: the window ended {} ms after request 1; judging the next one from its first request", endpoint, ms);
+            restarted = true;
+            first = new Sent(1, newWindow.exchange(), newWindow.headers(), newWindow.receivedAt());
         }
-        return new Result(endpoint, limit, List.copyOf(sequence), budget, Optional.ofNullable(refusal),
-                judge(sequence, budget, refusal));
+    }
+
+    /**
+     * Whether {@code s} is the first request of a later window of this limit: its whole budget left
+     * again, where the request before had less, and a later end than the first request's window.
+     * Counting per replica makes neither jump: each replica's count only falls.
+     */
+    private boolean startsNewWindow(Sent first, Sent previous, Sent s) {
+        LimitHeaders h = s.headers();
+        return h.limit().orElse(-1) == limit.limit() && h.remaining().orElse(-1) == limit.limit()
+                && previous.headers().remaining().orElse(Long.MAX_VALUE) < limit.limit()
+                && h.reset().isPresent() && first.headers().reset().isPresent()
+                && h.reset().getAsLong() > first.headers().reset().getAsLong();
     }
 
     /**

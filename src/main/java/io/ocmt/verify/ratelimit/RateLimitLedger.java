@@ -119,7 +119,9 @@ public final class RateLimitLedger implements Filter {
         }
         if (s.headers().remaining().isPresent()) {
             long left = Math.max(0, s.headers().remaining().getAsLong() - 1);
-            return (left == 0 ? "LIMITED: the budget is used up" : left + " of " + limit.limit() + " requests left") + until;
+            long of = s.headers().limit().orElse(limit.limit());
+            String foreign = of == limit.limit() ? "" : " (RateLimit-Limit " + of + ", not the policy's " + limit.limit() + ")";
+            return (left == 0 ? "LIMITED: the budget is used up" : left + " of " + of + " requests left") + foreign + until;
         }
         return "last answer " + s.exchange().status() + " without RateLimit headers";
     }

@@ -29,7 +29,9 @@ class LimitProbeTest {
     static final class FakeLimiter {
         final int max;
         final long windowSeconds;
-        final long windowEnd = Instant.now().getEpochSecond() + 600;
+        long windowEnd;
+        /** After this many requests the window ends and the next request opens a new one. */
+        int rollAfter = Integer.MAX_VALUE;
         int replicas = 1;
         boolean retryAfter = true;
         Integer shownLimit;
@@ -39,6 +41,7 @@ class LimitProbeTest {
         FakeLimiter(int max, long windowSeconds) {
             this.max = max;
             this.windowSeconds = windowSeconds;
+            this.windowEnd = Instant.now().getEpochSecond() + Math.min(600, windowSeconds);
         }
 
         FakeLimiter used(int n) {
@@ -48,6 +51,11 @@ class LimitProbeTest {
         }
 
         Exchange next() {
+            if (sent == rollAfter) {
+                counts[0] = 0;
+                counts[1] = 0;
+                windowEnd += 1;
+            }
             int replica = sent++ % replicas;
             int count = ++counts[replica];
             Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -151,5 +159,25 @@ class LimitProbeTest {
                 .hasMessageContaining("did not refuse request 6")
                 .hasMessageContaining("the limit itself does not hold");
         assertThat(off.sent).isEqualTo(6);
+    }
+
+    @Test
+    void aShortWindowEndingMidwayIsJudgedFromTheNextWindowOnce() {
+        Policy.RateLimit shortWindow = new Policy.RateLimit("authentication", "POST", "/api/auth/login", 5, 5);
+        FakeLimiter limiter = new FakeLimiter(5, 5);
+        limiter.rollAfter = 3;
+        LimitProbe.Result result = new LimitProbe(shortWindow, 10, limiter::next).exactLimit();
+        assertThat(result.findings()).isEmpty();
+        assertThat(limiter.sent).as("three in the ending window, six in the next").isEqualTo(9);
+    }
+
+    @Test
+    void aLongWindowEndingMidwayStopsTheCheckInsteadOfSpendingMore() {
+        FakeLimiter limiter = new FakeLimiter(5, 900).used(2);
+        limiter.rollAfter = 2;
+        assertThatThrownBy(() -> new LimitProbe(AUTH, NO_WAIT, limiter::next).exactLimit())
+                .hasMessageContaining("the window ended during the check")
+                .hasMessageContaining("request 3");
+        assertThat(limiter.sent).isEqualTo(3);
     }
 }
