@@ -1,0 +1,365 @@
+package io.ocmt.verify.suites;
+
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ocmt.verify.auth.AuthClient;
+import io.ocmt.verify.auth.Session;
+import io.ocmt.verify.config.Policy;
+import io.ocmt.verify.config.Target;
+import io.ocmt.verify.http.Exchange;
+import io.ocmt.verify.http.Http;
+import io.ocmt.verify.junit.Grant;
+import io.ocmt.verify.junit.OcmtSuite;
+import io.ocmt.verify.junit.Requires;
+import io.ocmt.verify.ratelimit.LimitHeaders;
+import io.ocmt.verify.ratelimit.LimitProbe;
+import io.ocmt.verify.ratelimit.LimitedEndpoint;
+import io.ocmt.verify.ratelimit.RateLimitLedger;
+import io.ocmt.verify.report.Finding;
+import io.ocmt.verify.report.Findings;
+import io.ocmt.verify.report.Redactor;
+import io.qameta.allure.Allure;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checklist "Rate limiting": each endpoint of the policy lets exactly its limit through, summed over
+ * every replica, and refuses the next request with Retry-After and OCMT's body; the RateLimit
+ * headers agree with the policy; short windows end when they say; the vault unlock backoff grows;
+ * forwarding headers and other spellings of a path get no fresh budget.
+ *
+ * <p>This uses up the runner's budget on every limited endpoint (for up to the longest window, an
+ * hour by default), so it runs after every other suite (class order, see the pom), only where the
+ * environment grants destructive tests, with identities reserved for it, and it sends no more than
+ * each check needs: the report states where the runner is limited now, until when, and how many
+ * requests the tag sent.
+ */
+@OcmtSuite
+@Tag("ratelimit")
+@Requires(Grant.DESTRUCTIVE)
+@Order(Integer.MAX_VALUE)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DisplayName("Rate limits")
+public class RateLimitIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimitIT.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** What the bypass checks need of a used-up window: seven requests, with room to spare, and less than the reference stack's 5 s windows. */
+    private static final Duration BYPASS_TIME = Duration.ofSeconds(2);
+    /** The backoff check's unlock attempts: failed, refused, failed, refused. */
+    private static final int BACKOFF_ATTEMPTS = 4;
+    /** Login, verify, vault setup and logout of the vault checks' session. */
+    private static final int SESSION_REQUESTS = 4;
+    /** A request showing the budget is used up, one per variant, and a control when a variant got through. */
+    private static final int BYPASS_REQUESTS = 8;
+
+    private Policy policy;
+    private Target target;
+    private RateLimitLedger ledger;
+    /** Every request of this class goes through here, so the ledger counts all of them. */
+    private Http http;
+
+    @BeforeAll
+    void countEveryRequest(Http plain, Policy policy, Target target) {
+        this.policy = policy;
+        this.target = target;
+        this.ledger = new RateLimitLedger(policy.rateLimits());
+        this.http = plain.with(ledger);
+    }
+
+    @TestFactory
+    @Order(1)
+    @Requires(Grant.MAILBOX)
+    @DisplayName("Vault: the unlock backoff grows, and the vault routes' limits hold")
+    Stream<DynamicTest> vault(AuthClient provided) {
+        // Before the authentication limit is used up: the session these need costs two of its requests.
+        AuthClient auth = new AuthClient(http, provided.mailbox());
+        try {
+            Session session = auth.login(auth.newIdentity("ratelimit-vault"));
+            Map<String, String> credentials = auth.credentials(session);
+            setUpVault(auth, credentials);
+            List<DynamicTest> tests = new ArrayList<>();
+            // First: the backoff needs four unlock attempts, which the unlock limit counts as well.
+            tests.add(dynamicTest("vault unlock (POST " + LimitedEndpoint.VAULT_UNLOCK + "): the wait grows after each failed unlock",
+                    () -> backoffGrows(credentials)));
+            for (Policy.RateLimit limit : policy.rateLimits()) {
+                LimitedEndpoint endpoint = endpoint(limit, "vault");
+                if (endpoint.needsSession()) {
+                    tests.add(exactLimit(endpoint, credentials));
+                }
+            }
+            // Logged out as soon as the vault checks are done, while the general limit still answers.
+            return tests.stream().onClose(auth::close);
+        } catch (RuntimeException | Error e) {
+            auth.close();
+            throw e;
+        }
+    }
+
+    @TestFactory
+    @Order(2)
+    @DisplayName("Endpoints without a session: exact limits, and no fresh budget from forwarding headers or path spellings")
+    Stream<DynamicTest> publicEndpoints() {
+        // A general limit guards every route, so the endpoints with the larger budgets go last:
+        // using one of them up first would refuse the others' requests for its whole window.
+        List<LimitedEndpoint> endpoints = policy.rateLimits().stream()
+                .map(l -> endpoint(l, "public"))
+                .filter(e -> !e.needsSession())
+                .sorted(Comparator.comparingInt(e -> e.limit().limit()))
+                .toList();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < endpoints.size(); i++) {
+            LimitedEndpoint endpoint = endpoints.get(i);
+            tests.add(exactLimit(endpoint, Map.of()));
+            if (i == 0) {
+                // Right after its exact-limit check, whose last request used the budget up.
+                tests.add(dynamicTest(endpoint.describe() + ": forwarding headers and other spellings of the path get no fresh budget",
+                        () -> noBypass(endpoint)));
+            }
+        }
+        return tests.stream();
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("Each refused endpoint answers again once its window has passed, where the window is short enough to wait for")
+    void windowsEnd() {
+        long maxWait = policy.session().maxWaitSeconds();
+        List<Policy.RateLimit> toCheck = new ArrayList<>();
+        StringBuilder notes = new StringBuilder();
+        Instant latest = Instant.now();
+        for (Policy.RateLimit limit : policy.rateLimits()) {
+            String name = LimitedEndpoint.describe(limit);
+            Optional<RateLimitLedger.Seen> seen = ledger.last(limit);
+            Optional<Instant> end = seen.flatMap(s -> s.headers().windowEnd(s.receivedAt()));
+            if (seen.isEmpty() || !seen.get().headers().refusedByLimiter()) {
+                notes.append(name).append(": not refused at its last request, no window to wait out\n");
+            } else if (limit.windowSeconds() > maxWait) {
+                notes.append(name).append(": its ").append(limit.windowSeconds()).append(" s window is longer than policy.session.maxWaitSeconds=")
+                        .append(maxWait).append(", so RateLimit-Reset and Retry-After were judged instead of waiting\n");
+            } else if (end.isEmpty()) {
+                notes.append(name).append(": its 429 names no end (no Retry-After, no RateLimit-Reset)\n");
+            } else {
+                toCheck.add(limit);
+                latest = end.get().isAfter(latest) ? end.get() : latest;
+                notes.append(name).append(": refused until ").append(end.get()).append(", asked again after that\n");
+            }
+        }
+        Allure.addAttachment("Windows waited out", "text/plain", notes.toString(), ".txt");
+        if (toCheck.isEmpty()) {
+            return;
+        }
+        // One wait for all of them: a general limit also guards the other routes, so each is asked
+        // again only when every window that refused this runner has ended.
+        LimitProbe.waitUntil(latest.plusSeconds(1), "every refusing window to end");
+        List<Finding> findings = new ArrayList<>();
+        for (Policy.RateLimit limit : toCheck) {
+            Exchange again = endpoint(limit, "window").send(http, Map.of(), LimitedEndpoint.Variant.AS_IS);
+            LimitHeaders h = LimitHeaders.of(again);
+            if (h.refusedByLimiter()) {
+                findings.add(new Finding("Rate limit " + LimitedEndpoint.describe(limit), again.describe(),
+                        "an answer other than 429 once the window that refused this runner had ended (by " + latest + ")",
+                        "it is still refused" + h.retryAfter().map(r -> ", Retry-After " + r).orElse("")
+                                + h.reset().stream().mapToObj(r -> ", RateLimit-Reset " + r).findFirst().orElse("")));
+            }
+        }
+        Findings.assertNone(findings);
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("Report: where this runner is rate-limited now and until when, and how many requests this tag sent")
+    void report() {
+        String state = ledger.limitedNow(Instant.now());
+        String count = ledger.requestCount() + "\n" + bound();
+        Allure.addAttachment("Rate limits this runner is under now", "text/plain", Redactor.text(state), ".txt");
+        Allure.addAttachment("Requests sent by the ratelimit tag", "text/plain", Redactor.text(count), ".txt");
+        LOG.info("{}", Redactor.text(state));
+        LOG.info("{}", Redactor.text(count));
+    }
+
+    /** The closing note's number: what this tag sends at most where no window is short enough to wait for. */
+    private String bound() {
+        int limits = policy.rateLimits().stream().mapToInt(l -> l.limit() + 1).sum();
+        return "At most " + (limits + SESSION_REQUESTS + BACKOFF_ATTEMPTS + BYPASS_REQUESTS) + " for this policy when no window is waited for"
+                + " (every window longer than policy.session.maxWaitSeconds, a fresh budget at the start):\n"
+                + "  sum of (limit + 1) over the policy's endpoints = " + limits + "\n"
+                + "  + " + SESSION_REQUESTS + " for the vault checks' session (login, verify, vault setup, logout)\n"
+                + "  + " + BACKOFF_ATTEMPTS + " unlock attempts of the backoff check\n"
+                + "  + " + BYPASS_REQUESTS + " for the bypass check (a used-up control, six variants, a control when one got through).\n"
+                + "Fewer where one budget counts another check's requests too (login and verify share one; a general limit counts every /api request).\n"
+                + "Where windows are waited for: one more request before an exact-limit check that finds its window running, and one per\n"
+                + "refused endpoint to show its window ended.\n";
+    }
+
+    private DynamicTest exactLimit(LimitedEndpoint endpoint, Map<String, String> credentials) {
+        return dynamicTest(endpoint.describe() + ": exactly the limit passes, summed over every replica, and the next request gets 429", () -> {
+            LimitProbe.Result result = new LimitProbe(endpoint.limit(), policy.session().maxWaitSeconds(),
+                    () -> endpoint.send(http, credentials, LimitedEndpoint.Variant.AS_IS)).exactLimit();
+            Allure.addAttachment("Requests and rate-limit headers", "text/plain", Redactor.text(result.table()), ".txt");
+            Findings.assertNone(result.findings());
+        });
+    }
+
+    /** With the budget used up, one request per trick a client could use to look like someone else. */
+    private void noBypass(LimitedEndpoint endpoint) {
+        LimitProbe probe = new LimitProbe(endpoint.limit(), policy.session().maxWaitSeconds(),
+                () -> endpoint.send(http, Map.of(), LimitedEndpoint.Variant.AS_IS));
+        probe.useUp(BYPASS_TIME);
+        List<Finding> findings = new ArrayList<>();
+        List<String> through = new ArrayList<>();
+        for (LimitedEndpoint.Variant variant : LimitedEndpoint.bypassVariants()) {
+            Exchange e = endpoint.send(http, Map.of(), variant);
+            LimitHeaders h = LimitHeaders.of(e);
+            if (!h.refusedByLimiter()) {
+                through.add(variant.name());
+                findings.add(new Finding("Rate-limit bypass on " + endpoint.describe(), e.describe() + " with " + variant.name(),
+                        "429, since this runner's budget is used up and " + variant.name() + " must not give it a fresh one",
+                        "it got " + e.status() + h.remaining().stream().mapToObj(r -> " with RateLimit-Remaining " + r
+                                + (r == endpoint.limit().limit() ? " (a whole new budget)" : "")).findFirst().orElse("")));
+            }
+        }
+        if (!findings.isEmpty()) {
+            // Only a window still running makes those answers a bypass rather than a window that just ended.
+            Exchange control = endpoint.send(http, Map.of(), LimitedEndpoint.Variant.AS_IS);
+            if (!LimitHeaders.refusedByLimiter(control)) {
+                throw new AssertionError("The window of " + endpoint.describe() + " ended during the bypass checks (a plain request after them got "
+                        + control.status() + "), so the answers to " + through + " cannot be judged; run the tag again");
+            }
+        }
+        Findings.assertNone(findings);
+    }
+
+    /** Failed unlocks of one vault, each followed at once by another: the second is refused for the backoff, which must grow. */
+    private void backoffGrows(Map<String, String> credentials) {
+        Policy.RateLimit unlockLimit = policy.rateLimits().stream()
+                .filter(l -> LimitedEndpoint.canonical(l.path()).equals(LimitedEndpoint.VAULT_UNLOCK)).findFirst()
+                // The backoff is OCMT's whether or not the policy limits the route; only its shape is needed here.
+                .orElse(new Policy.RateLimit("vault unlock", "POST", LimitedEndpoint.VAULT_UNLOCK, BACKOFF_ATTEMPTS, 0));
+        LimitedEndpoint unlock = endpoint(unlockLimit, "backoff");
+        Supplier<Exchange> attempt = () -> unlock.send(http, credentials, LimitedEndpoint.Variant.AS_IS);
+
+        Exchange failed1 = withUnlockBudget(attempt.get(), attempt);
+        requireWrongPasswordAnswer(failed1, "the first failed unlock");
+        Exchange refused1 = attempt.get();
+        Instant refused1At = Instant.now();
+        long wait1 = backoff(refused1, "a failed unlock right after the first");
+
+        LimitProbe.waitUntil(refused1At.plusSeconds(wait1).plusMillis(250), "the unlock backoff of " + wait1 + " s to pass");
+        Exchange failed2 = attempt.get();
+        requireWrongPasswordAnswer(failed2, "the first unlock after the " + wait1 + " s backoff named by Retry-After");
+        Exchange refused2 = attempt.get();
+        long wait2 = backoff(refused2, "a failed unlock right after the second");
+
+        Allure.addAttachment("Unlock backoff", "text/plain", "after failed unlock 1: Retry-After " + wait1 + " s\n"
+                + "after failed unlock 2: Retry-After " + wait2 + " s\n", ".txt");
+        if (wait2 <= wait1) {
+            Findings.assertNone(List.of(new Finding("Vault unlock backoff", refused2.describe(),
+                    "a longer wait after each failed unlock (OCMT doubles it: 1 s, 2 s, 4 s … 300 s)",
+                    "the wait after the second failed unlock is " + wait2 + " s, after the first " + wait1 + " s")));
+        }
+    }
+
+    /**
+     * The unlock limit counts the backoff check's attempts too, and a refusal from it would hide the
+     * backoff: start in a window with room for all of them, waiting for one where that is allowed.
+     */
+    private Exchange withUnlockBudget(Exchange first, Supplier<Exchange> attempt) {
+        LimitHeaders h = LimitHeaders.of(first);
+        boolean tooFew = h.refusedByLimiter() || h.remaining().orElse(Long.MAX_VALUE) < BACKOFF_ATTEMPTS;
+        if (!tooFew) {
+            return first;
+        }
+        Instant receivedAt = Instant.now();
+        Optional<Instant> end = h.windowEnd(receivedAt);
+        long seconds = end.map(e -> Duration.between(receivedAt, e).toSeconds()).orElse(Long.MAX_VALUE);
+        if (seconds > policy.session().maxWaitSeconds()) {
+            throw new AssertionError("The unlock limit leaves this runner " + h.remaining().orElse(0) + " attempts (" + first.describe()
+                    + "), fewer than the " + BACKOFF_ATTEMPTS + " the backoff check needs, "
+                    + end.map(e -> "until " + e + ", longer than policy.session.maxWaitSeconds=" + policy.session().maxWaitSeconds())
+                    .orElse("and names no end of its window") + ". Run the ratelimit tag again with a fresh budget.");
+        }
+        LimitProbe.waitUntil(end.get().plusSeconds(1), "a fresh unlock window, with room for the backoff check");
+        Exchange again = attempt.get();
+        if (LimitHeaders.refusedByLimiter(again)) {
+            throw new AssertionError("The unlock limit still refuses " + again.describe() + " after its window ended (" + end.get() + ")");
+        }
+        return again;
+    }
+
+    private static void requireWrongPasswordAnswer(Exchange e, String what) {
+        if (e.status() != 401) {
+            Findings.assertNone(List.of(new Finding("Vault unlock backoff", e.describe(),
+                    "401 for " + what + " with a wrong password", "it got " + e.status() + ": " + Redactor.text(e.body()))));
+        }
+    }
+
+    /** The Retry-After of a backoff refusal; no refusal at all is the finding the checklist's "with backoff" is about. */
+    private static long backoff(Exchange e, String what) {
+        LimitHeaders h = LimitHeaders.of(e);
+        OptionalLong retryAfter = h.retryAfterSeconds();
+        if (e.status() != 429 || !h.code().filter(LimitHeaders.VAULT_BACKOFF::equals).isPresent() || retryAfter.isEmpty()) {
+            Findings.assertNone(List.of(new Finding("Vault unlock backoff", e.describe(),
+                    "429 with code " + LimitHeaders.VAULT_BACKOFF + " and Retry-After for " + what,
+                    e.status() == 401 ? "it was tried and refused with 401: there is no backoff"
+                            : "it got " + e.status() + " with " + h.code().map(c -> "code " + c).orElse("no code")
+                            + h.retryAfter().map(r -> ", Retry-After " + r).orElse(", no Retry-After"))));
+        }
+        return retryAfter.getAsLong();
+    }
+
+    private void setUpVault(AuthClient auth, Map<String, String> credentials) {
+        String password = "rl-" + HexFormat.of().formatHex(bytes(12));
+        Redactor.registerSecret(password);
+        Map<String, String> headers = new LinkedHashMap<>(credentials);
+        headers.put("Content-Type", "application/json");
+        Exchange setup = auth.send("POST", "/api/vault/setup", headers, "{\"password\":\"" + password + "\"}");
+        if (setup.status() != 200) {
+            throw new AssertionError("Setting up the vault of the rate-limit test identity failed: " + setup.describe() + " "
+                    + Redactor.text(setup.body()));
+        }
+        JsonNode code = auth.json(setup).path("recoveryCode");
+        Redactor.registerSecret(code.asText(null));
+    }
+
+    /** An address reserved for this suite: a plus-address of the granted mailbox, or one that cannot receive mail. */
+    private LimitedEndpoint endpoint(Policy.RateLimit limit, String purpose) {
+        String base = target.environment().grants().mailbox().baseAddress();
+        String tag = "ratelimit-" + purpose + "-" + HexFormat.of().formatHex(bytes(4));
+        String identity = base != null && base.contains("@")
+                ? base.substring(0, base.indexOf('@')) + "+" + tag + base.substring(base.indexOf('@'))
+                : "ocmt-verify+" + tag + "@example.invalid";
+        return new LimitedEndpoint(limit, () -> identity);
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+}
