@@ -230,12 +230,14 @@ public class RateLimitIT {
     private void noBypass(LimitedEndpoint endpoint) {
         LimitProbe probe = new LimitProbe(endpoint.limit(), policy.session().maxWaitSeconds(),
                 () -> endpoint.send(http, Map.of(), LimitedEndpoint.Variant.AS_IS));
-        probe.useUp(BYPASS_TIME);
+        LimitProbe.Sent usedUp = probe.useUp(BYPASS_TIME);
         List<Finding> findings = new ArrayList<>();
         List<String> through = new ArrayList<>();
+        StringBuilder answers = new StringBuilder("used up: " + usedUp.exchange().describe() + "\n");
         for (LimitedEndpoint.Variant variant : LimitedEndpoint.bypassVariants()) {
             Exchange e = endpoint.send(http, Map.of(), variant);
             LimitHeaders h = LimitHeaders.of(e);
+            answers.append(variant.name()).append(": ").append(e.describe()).append('\n');
             if (!h.refusedByLimiter()) {
                 through.add(variant.name());
                 findings.add(new Finding("Rate-limit bypass on " + endpoint.describe(), e.describe() + " with " + variant.name(),
@@ -244,6 +246,7 @@ public class RateLimitIT {
                                 + (r == endpoint.limit().limit() ? " (a whole new budget)" : "")).findFirst().orElse("")));
             }
         }
+        Allure.addAttachment("Bypass attempts", "text/plain", Redactor.text(answers.toString()), ".txt");
         if (!findings.isEmpty()) {
             // Only a window still running makes those answers a bypass rather than a window that just ended.
             Exchange control = endpoint.send(http, Map.of(), LimitedEndpoint.Variant.AS_IS);
@@ -347,7 +350,11 @@ public class RateLimitIT {
         Redactor.registerSecret(code.asText(null));
     }
 
-    /** An address reserved for this suite: a plus-address of the granted mailbox, or one that cannot receive mail. */
+    /**
+     * The endpoint's requests; a login asks for a link to an address reserved for this suite: a
+     * plus-address of the granted mailbox, or one that cannot receive mail (.invalid), so no one
+     * else gets mail from it.
+     */
     private LimitedEndpoint endpoint(Policy.RateLimit limit, String purpose) {
         String base = target.environment().grants().mailbox().baseAddress();
         String tag = "ratelimit-" + purpose + "-" + HexFormat.of().formatHex(bytes(4));
