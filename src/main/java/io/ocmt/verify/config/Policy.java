@@ -9,7 +9,8 @@ import java.util.Map;
  */
 public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy redirect, TlsPolicy tls,
                      CertificatePolicy certificate, AuthPolicy auth, SessionPolicy session, AdminPolicy admin,
-                     List<RateLimit> rateLimits) {
+                     List<RateLimit> rateLimits, EncryptionPolicy encryption, BackupPolicy backup,
+                     DataStorePolicy datastore) {
 
     public record HealthPolicy(String path, String releaseField) {
     }
@@ -72,5 +73,43 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
 
     /** One limited endpoint: at most {@code limit} requests per {@code windowSeconds} from one client. */
     public record RateLimit(String name, String method, String path, int limit, long windowSeconds) {
+    }
+
+    /**
+     * Secrets at rest. Columns are {@code table.column}.
+     *
+     * @param encryptedColumns        columns whose non-null values must be OCMT's {@code v<n>:iv:tag:ciphertext}
+     * @param canaryColumn            where an integration API key stored through the API lands
+     * @param vaultColumn             the user vault (JSON, Argon2id + AES-256-GCM)
+     * @param hashedTokenColumns      where session and magic-link tokens are kept, as SHA-256 hex only
+     * @param minCiphertextEntropyRatio Shannon entropy of a ciphertext, as a fraction of the most its length allows
+     * @param keyMinEntropyPerHexChar Shannon entropy per character ENCRYPTION_KEY must exceed (random: about 3.7 of 4)
+     * @param scanTimeoutSeconds      bound of one column scan on the live database
+     */
+    public record EncryptionPolicy(List<String> encryptedColumns, String canaryColumn, String vaultColumn,
+                                   int ivBytes, int tagBytes, double minCiphertextEntropyRatio,
+                                   Map<String, String> hashedTokenColumns, double keyMinEntropyPerHexChar,
+                                   int scanTimeoutSeconds) {
+    }
+
+    /**
+     * Backups: the newest must be younger than {@code maxAgeHours} plus {@code slackMinutes}, encrypted,
+     * and restore to the expected tables with row counts within the tolerance of the live database
+     * (the larger of {@code rowCountTolerancePercent} of the live count and {@code rowCountToleranceRows}).
+     *
+     * @param filePattern glob of backup file names in the granted directory
+     */
+    public record BackupPolicy(long maxAgeHours, long slackMinutes, String filePattern, List<String> expectedTables,
+                               int rowCountTolerancePercent, long rowCountToleranceRows, long maxRestoreMegabytes,
+                               int restoreTimeoutSeconds) {
+    }
+
+    /**
+     * Redis and PostgreSQL as reached from the runner.
+     *
+     * @param postgresRequireTls the checklist's sslmode=require: PostgreSQL must refuse connections without TLS
+     */
+    public record DataStorePolicy(boolean postgresRequireTls, String redisAppendOnly,
+                                  List<String> redisForbiddenMaxmemoryPolicies, boolean redisRequireMaxmemory) {
     }
 }
