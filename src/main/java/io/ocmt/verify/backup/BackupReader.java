@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.bouncycastle.openpgp.PGPCompressedData;
-import org.bouncycastle.openpgp.PGPDataValidationException;
 import org.bouncycastle.openpgp.PGPEncryptedData;
 import org.bouncycastle.openpgp.PGPEncryptedDataList;
 import org.bouncycastle.openpgp.PGPException;
@@ -99,11 +98,12 @@ public final class BackupReader {
         InputStream clear;
         try {
             clear = pbe.getDataStream(new BcPBEDataDecryptorFactory(passphrase.get().toCharArray(), new BcPGPDigestCalculatorProvider()));
-        } catch (PGPDataValidationException e) {
-            throw new BackupException(BackupException.Kind.WRONG_PASSPHRASE, name
-                    + " does not decrypt with the granted passphrase (a wrong passphrase, or a file damaged at its start)", e);
         } catch (PGPException e) {
-            throw new BackupException(BackupException.Kind.CORRUPT, name + " is corrupt: " + e.getMessage(), e);
+            // A wrong passphrase yields a wrong key, which shows as a failed quick check or as garbage
+            // where the session key's algorithm should be: the two cannot be told apart from damage there.
+            throw new BackupException(BackupException.Kind.WRONG_PASSPHRASE, name
+                    + " does not decrypt with the granted passphrase (a wrong passphrase, or a file damaged at its start: "
+                    + e.getMessage() + ")", e);
         }
         long written;
         try {

@@ -20,7 +20,7 @@ public final class SqlDump {
 
     private static final String ROLE = "(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)";
     private static final Pattern OWNER = Pattern.compile("^ALTER .+ OWNER TO " + ROLE + ";$");
-    private static final Pattern GRANT = Pattern.compile("^(?:GRANT .+ TO|REVOKE .+ FROM) (" + ROLE + "(?:\\s*,\\s*" + ROLE + ")*);$");
+    private static final Pattern GRANT = Pattern.compile("^(?:ALTER DEFAULT PRIVILEGES .+ )?(?:GRANT .+ TO|REVOKE .+ FROM) (" + ROLE + "(?:\\s*,\\s*" + ROLE + ")*);$");
     private static final Pattern FOR_ROLE = Pattern.compile("^ALTER DEFAULT PRIVILEGES FOR ROLE " + ROLE + " ");
     private static final Pattern ONE_ROLE = Pattern.compile(ROLE);
 

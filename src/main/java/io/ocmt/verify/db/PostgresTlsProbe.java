@@ -84,10 +84,14 @@ public final class PostgresTlsProbe {
                 default -> new Outcome(true, "it answered message type '" + (char) type + "' over the unencrypted connection", "");
             };
             if (outcome.accepted()) {
-                // Terminate: leave nothing half-open on the server.
-                out.write('X');
-                out.writeInt(4);
-                out.flush();
+                try {
+                    // Terminate: leave nothing half-open on the server.
+                    out.write('X');
+                    out.writeInt(4);
+                    out.flush();
+                } catch (IOException ignored) {
+                    // The server hung up first; the verdict stands.
+                }
             }
             return outcome;
         } catch (IOException e) {

@@ -1,0 +1,58 @@
+package io.ocmt.verify.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class RedisProbeTest {
+
+    private static RedisProbe.Reply parse(String wire) throws IOException {
+        return RedisProbe.read(new ByteArrayInputStream(wire.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void readsEveryReplyType() throws IOException {
+        RedisProbe.Reply noauth = parse("-NOAUTH Authentication required.\r\n");
+        assertThat(noauth.isError()).isTrue();
+        assertThat(noauth.errorCode()).isEqualTo("NOAUTH");
+        assertThat(parse("+PONG\r\n").text()).isEqualTo("PONG");
+        assertThat(parse("$-1\r\n").text()).isNull();
+        RedisProbe.Reply config = parse("*4\r\n$10\r\nappendonly\r\n$3\r\nyes\r\n$9\r\nmaxmemory\r\n$9\r\n268435456\r\n");
+        assertThat(RedisProbe.pairs(config)).containsEntry("appendonly", "yes").containsEntry("maxmemory", "268435456");
+        String info = "# Memory\r\nmaxmemory:0\r\nmaxmemory_policy:noeviction\r\n";
+        assertThat(RedisProbe.info(parse("$" + info.length() + "\r\n" + info + "\r\n")))
+                .containsEntry("maxmemory", "0").containsEntry("maxmemory_policy", "noeviction");
+    }
+
+    @Test
+    void speaksRespToAServer() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = server.accept()) {
+                    InputStream in = s.getInputStream();
+                    byte[] buf = new byte[14];
+                    int n = in.readNBytes(buf, 0, buf.length);
+                    OutputStream out = s.getOutputStream();
+                    out.write("-NOAUTH Authentication required.\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    return new String(buf, 0, n, StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (RedisProbe probe = RedisProbe.connect("127.0.0.1", server.getLocalPort(), 5000)) {
+                assertThat(probe.command("PING").errorCode()).isEqualTo("NOAUTH");
+            }
+            assertThat(received.get()).isEqualTo("*1\r\n$4\r\nPING\r\n");
+        }
+    }
+}
