@@ -94,6 +94,7 @@ check "postgres logs ready exactly once" test "$(docker logs "$run_id-postgres" 
 check "postgres: password login over TLS" docker exec -e PGPASSWORD=smoke-pg-pass "$run_id-postgres" \
   psql "host=127.0.0.1 user=ocmt dbname=ocmt sslmode=require" -Atc "select 1 from pg_stat_ssl where pid = pg_backend_pid() and ssl"
 check "postgres: wrong password refused" bash -c "! docker exec -e PGPASSWORD=nope $run_id-postgres psql 'host=127.0.0.1 user=ocmt dbname=ocmt' -c 'select 1'"
+check "postgres: the right password without TLS is refused by pg_hba" bash -c "docker exec -e PGPASSWORD=smoke-pg-pass $run_id-postgres psql 'host=127.0.0.1 user=ocmt dbname=ocmt sslmode=disable' -c 'select 1' 2>&1 | grep -q 'no encryption'"
 check "redis: NOAUTH without password" bash -c "docker exec $run_id-redis redis-cli ping | grep -q NOAUTH"
 check "redis: PONG with password" bash -c "docker exec $run_id-redis redis-cli -a smoke-redis-pass --no-auth-warning ping | grep -q PONG"
 check "redis: volatile-lru, 256mb, appendonly" bash -c "docker exec $run_id-redis redis-cli -a smoke-redis-pass --no-auth-warning config get maxmemory-policy maxmemory appendonly | tr '\n' ' ' | grep -q 'volatile-lru.*268435456\|268435456.*volatile-lru' && docker exec $run_id-redis redis-cli -a smoke-redis-pass --no-auth-warning config get appendonly | grep -q yes"
@@ -197,6 +198,13 @@ start redis-open redis-open -e BREAK_REDIS_PASSWORD=1 "ocmt-ref/redis:$TAG"
 wait_log "$run_id-redis-open" "Ready to accept connections" 20 >/dev/null
 check "BREAK_REDIS_PASSWORD=1 answers without a password" bash -c "docker exec $run_id-redis-open redis-cli ping | grep -q PONG"
 check "redis without REDIS_PASSWORD fails clearly" bash -c "docker run --rm ocmt-ref/redis:$TAG 2>&1 | grep -q 'REDIS_PASSWORD is required'"
+
+echo "== postgres switch"
+start postgres-plain postgres-plain -e POSTGRES_USER=ocmt -e POSTGRES_PASSWORD=smoke-pg-pass -e BREAK_POSTGRES_PLAINTEXT=1 "ocmt-ref/postgres:$TAG"
+wait_log "$run_id-postgres-plain" "database system is ready to accept connections" 30 >/dev/null
+check "BREAK_POSTGRES_PLAINTEXT=1 lets a password login in without TLS" docker exec -e PGPASSWORD=smoke-pg-pass "$run_id-postgres-plain" \
+  psql "host=127.0.0.1 user=ocmt dbname=ocmt sslmode=disable" -Atc "select 1"
+check "an unknown BREAK_POSTGRES_PLAINTEXT value stops postgres" bash -c "docker run --rm -e BREAK_POSTGRES_PLAINTEXT=yes ocmt-ref/postgres:$TAG 2>&1 | grep -q 'BREAK_POSTGRES_PLAINTEXT must be 1'"
 
 echo
 echo "smoke: $passed passed, $failed failed"

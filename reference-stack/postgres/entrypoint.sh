@@ -17,6 +17,13 @@ fi
 
 [ "$(id -u)" != 0 ] || fail "refusing to run as root; the image runs as the postgres user"
 
+BREAK_POSTGRES_PLAINTEXT=${BREAK_POSTGRES_PLAINTEXT:-}
+case "$BREAK_POSTGRES_PLAINTEXT" in
+  "") plaintext=false ;;
+  1) plaintext=true ;;
+  *) fail "BREAK_POSTGRES_PLAINTEXT must be 1 (accept connections without TLS) or unset; got '$BREAK_POSTGRES_PLAINTEXT'" ;;
+esac
+
 PGDATA=${PGDATA:-/var/lib/postgresql/data}
 TLS_DIR=/var/lib/postgresql/tls
 POSTGRES_USER=${POSTGRES_USER:-postgres}
@@ -39,14 +46,6 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     --encoding=UTF8 --locale=C.UTF-8 --auth-local=peer --auth-host=scram-sha-256 >/dev/null
   rm -f "$pwfile"
 
-  # Network clients always need the password; only the container's own postgres OS user may
-  # use the socket without one (docker exec ... psql), mapped to the configured role.
-  cat > "$PGDATA/pg_hba.conf" <<HBA
-# TYPE  DATABASE  USER  ADDRESS     METHOD
-local   all       all               peer map=container
-host    all       all   0.0.0.0/0   scram-sha-256
-host    all       all   ::/0        scram-sha-256
-HBA
   cat > "$PGDATA/pg_ident.conf" <<IDENT
 # MAPNAME   SYSTEM-USERNAME  PG-USERNAME
 container   postgres         $POSTGRES_USER
@@ -63,6 +62,27 @@ IDENT
     rm -f "$single_log"
   fi
 fi
+
+# Written on every start, so the switch below takes effect on a data directory made earlier too.
+# Network clients always need the password, and TLS (the checklist's sslmode=require): a connection
+# without TLS is rejected before authentication. Only the container's own postgres OS user may use
+# the socket without a password (docker exec ... psql), mapped to the configured role.
+if [ "$plaintext" = true ]; then
+  echo "ocmt-postgres: BREAK_POSTGRES_PLAINTEXT=1: accepting network connections WITHOUT TLS (deliberately broken control)"
+  network_rules="host      all  all  0.0.0.0/0  scram-sha-256
+host      all  all  ::/0       scram-sha-256"
+else
+  network_rules="hostssl   all  all  0.0.0.0/0  scram-sha-256
+hostssl   all  all  ::/0       scram-sha-256
+hostnossl all  all  0.0.0.0/0  reject
+hostnossl all  all  ::/0       reject"
+fi
+cat > "$PGDATA/pg_hba.conf" <<HBA
+# Written by ocmt-postgres-entrypoint at container start.
+# TYPE    DATABASE  USER  ADDRESS    METHOD
+local     all  all             peer map=container
+$network_rules
+HBA
 
 # A new key pair on every start: nothing secret is baked into the image or reused across runs.
 openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=postgres" \

@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class PostgresTlsProbe {
 
-    /** The probe's user name: a role that need not exist, since a hardened server refuses before looking it up. */
+    /** A user name for when none is known: a role that need not exist, since a hardened server refuses before looking it up. */
     public static final String PROBE_USER = "ocmt_verify_tls_probe";
 
     private static final int PROTOCOL_3_0 = 196608;
@@ -51,12 +51,15 @@ public final class PostgresTlsProbe {
         }
     }
 
-    /** Starts a session without TLS, as a client with sslmode=disable would. */
-    public static Outcome plaintextStartup(String host, int port, String database, int timeoutMs) {
+    /**
+     * Starts a session without TLS, as a client with sslmode=disable would. pg_hba rules can differ by
+     * role and database, so the caller names the ones a real client uses where it knows them.
+     */
+    public static Outcome plaintextStartup(String host, int port, String user, String database, int timeoutMs) {
         try (Socket s = open(host, port, timeoutMs)) {
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             ByteArrayOutputStream params = new ByteArrayOutputStream();
-            for (String p : new String[] {"user", PROBE_USER, "database", database, "application_name", "ocmt-verify"}) {
+            for (String p : new String[] {"user", user, "database", database, "application_name", "ocmt-verify"}) {
                 params.write(p.getBytes(StandardCharsets.UTF_8));
                 params.write(0);
             }

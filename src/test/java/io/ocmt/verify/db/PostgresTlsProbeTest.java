@@ -34,7 +34,7 @@ class PostgresTlsProbeTest {
                     throw new IllegalStateException(e);
                 }
             });
-            PostgresTlsProbe.Outcome outcome = PostgresTlsProbe.plaintextStartup("127.0.0.1", server.getLocalPort(), "ocmt", 5000);
+            PostgresTlsProbe.Outcome outcome = PostgresTlsProbe.plaintextStartup("127.0.0.1", server.getLocalPort(), PostgresTlsProbe.PROBE_USER, "ocmt", 5000);
             assertThat(protocol.get()).isEqualTo(196608);
             return outcome;
         }

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Volume;
 import io.ocmt.verify.config.EmbeddedStack;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.StackEndpoints;
+import io.ocmt.verify.docker.LocalImage;
 import io.ocmt.verify.report.Redactor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,6 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.lifecycle.Startables;
 
@@ -51,6 +51,7 @@ public final class ReferenceStack implements EmbeddedStack {
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceStack.class);
     static final String LABEL = "io.ocmt.verify.stack";
     private static final Duration STARTUP = Duration.ofMinutes(3);
+    static final int BACKUP_INTERVAL_S = 30;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String id;
@@ -156,6 +157,7 @@ public final class ReferenceStack implements EmbeddedStack {
         loopbackOnly(postgres, 5432);
         loopbackOnly(redis, 6379);
         loopbackOnly(mail, 3143);
+        apply(Switch.Component.POSTGRES, postgres);
         apply(Switch.Component.REDIS, redis);
         Startables.deepStart(postgres, redis, mail).join();
 
@@ -166,7 +168,7 @@ public final class ReferenceStack implements EmbeddedStack {
                     .withEnv("PORT", "3000")
                     .withEnv("NODE_ENV", "production")
                     .withEnv("RELEASE", "reference-" + System.getProperty("ocmt.suite.version", "dev"))
-                    .withEnv("DATABASE_URL", "postgresql://ocmt:" + dbPassword + "@postgres:5432/ocmt")
+                    .withEnv("DATABASE_URL", databaseUrl(dbPassword))
                     .withEnv("REDIS_URL", "redis://:" + redisPassword + "@redis:6379")
                     .withEnv("REDIS_PASSWORD", redisPassword)
                     .withEnv("ENCRYPTION_KEY", secrets.get("encryptionKey"))
@@ -188,8 +190,11 @@ public final class ReferenceStack implements EmbeddedStack {
         Path backups = workDir.resolve("backups");
         createOwnedDirectory(backups);
         GenericContainer<?> backup = container(images.backup(), "backup")
-                .withEnv("DATABASE_URL", "postgresql://ocmt:" + dbPassword + "@postgres:5432/ocmt")
+                .withEnv("DATABASE_URL", databaseUrl(dbPassword))
                 .withEnv("BACKUP_PASSPHRASE", secrets.get("backupPassphrase"))
+                // Every half minute, so the newest backup is close to the live database the backup
+                // suite compares it with, whichever suites ran before it.
+                .withEnv("BACKUP_INTERVAL_S", Integer.toString(BACKUP_INTERVAL_S))
                 // A plain Docker bind: Testcontainers' own bind helper first probes mount support by
                 // pulling a helper image, which a registry-less engine cannot do.
                 .withCreateContainerCmdModifier(cmd -> {
@@ -227,7 +232,7 @@ public final class ReferenceStack implements EmbeddedStack {
         derived.put("grants.mailbox.tls", "false");
         derived.put("grants.mailbox.loginAsRecipient", "true");
         derived.put("grants.mailbox.baseAddress", "ocmt-verify@ocmt.test");
-        derived.put("grants.database.jdbcUrl", "jdbc:postgresql://localhost:" + postgres.getMappedPort(5432) + "/ocmt");
+        derived.put("grants.database.jdbcUrl", "jdbc:postgresql://localhost:" + postgres.getMappedPort(5432) + "/ocmt?sslmode=require");
         derived.put("grants.database.usernameSecret", "databaseReadonlyUser");
         derived.put("grants.database.passwordSecret", "databaseReadonlyPassword");
         derived.put("grants.redis.host", "localhost");
@@ -242,6 +247,11 @@ public final class ReferenceStack implements EmbeddedStack {
                 switches.stream().map(Switch::id).collect(Collectors.toCollection(TreeSet::new)), derived);
         LOG.info("Reference stack {} up in {} s at {}{}", id, (System.nanoTime() - t0) / 1_000_000_000,
                 endpoints.httpsUrl(), switches.isEmpty() ? "" : " with broken " + endpoints.switches());
+    }
+
+    /** PostgreSQL refuses connections without TLS (pg_hba hostssl only), so every client asks for it. */
+    private static String databaseUrl(String password) {
+        return "postgresql://ocmt:" + password + "@postgres:5432/ocmt?sslmode=require";
     }
 
     /** The server's lifetimes, limits and windows, taken from the policy the suite will judge them by. */
@@ -417,7 +427,10 @@ public final class ReferenceStack implements EmbeddedStack {
         }
     }
 
-    /** The stack's images, built in parallel from reference-stack/<name>/Dockerfile; Docker's layer cache makes rebuilds quick. */
+    /**
+     * The stack's images, built in parallel from reference-stack/<name>/Dockerfile and tagged by content
+     * ({@link LocalImage}); Docker's layer cache makes rebuilds quick.
+     */
     record Images(String java, String nginx, String postgres, String redis, String backup) {
 
         static Images build(Path dir) {
@@ -451,28 +464,8 @@ public final class ReferenceStack implements EmbeddedStack {
         }
 
         private static CompletableFuture<String> build(Path dir, String name) {
-            Path context = dir.resolve(name);
-            if (!Files.isRegularFile(context.resolve("Dockerfile"))) {
-                throw new IllegalStateException("No Dockerfile in " + context + ": run from the project directory.");
-            }
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    // The context is given file by file, not with withDockerfile(): Testcontainers would
-                    // then try to pull every FROM it reads, multi-stage names included, from a registry.
-                    ImageFromDockerfile image = new ImageFromDockerfile("ocmt-verify/" + name + ":dev", false);
-                    try (var entries = Files.list(context)) {
-                        // Build output never belongs in the context; it would only slow every build.
-                        entries.filter(p -> !p.getFileName().toString().equals("target"))
-                                .forEach(p -> image.withFileFromPath(p.getFileName().toString(), p));
-                    }
-                    if (name.equals("server")) {
-                        image.withBuildArg("EXTRA_CA_CERTS", extraCaCerts());
-                    }
-                    return image.get();
-                } catch (Exception e) {
-                    throw new IllegalStateException("Building the " + name + " image from " + context + " failed: " + e.getMessage(), e);
-                }
-            });
+            return LocalImage.build("ocmt-verify/" + name, dir.resolve(name),
+                    name.equals("server") ? Map.of("EXTRA_CA_CERTS", extraCaCerts()) : Map.of());
         }
     }
 }

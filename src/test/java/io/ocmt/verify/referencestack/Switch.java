@@ -50,10 +50,11 @@ public enum Switch {
     BACKUP_UNENCRYPTED(Component.BACKUP, "BREAK_BACKUP", "unencrypted", "backups are written as plain gzipped SQL"),
     BACKUP_STALE(Component.BACKUP, "BREAK_BACKUP", "stale", "the newest backup is 3 days old and no more are made"),
     BACKUP_CORRUPT(Component.BACKUP, "BREAK_BACKUP", "corrupt", "the backup file is truncated to half its size"),
-    REDIS_NO_PASSWORD(Component.REDIS, "BREAK_REDIS_PASSWORD", "1", "Redis accepts commands without a password");
+    REDIS_NO_PASSWORD(Component.REDIS, "BREAK_REDIS_PASSWORD", "1", "Redis accepts commands without a password"),
+    POSTGRES_PLAINTEXT(Component.POSTGRES, "BREAK_POSTGRES_PLAINTEXT", "1", "PostgreSQL accepts network connections without TLS");
 
     /** The containers a switch can change. */
-    public enum Component { SERVER, NGINX, REDIS, BACKUP, CERTIFICATE }
+    public enum Component { SERVER, NGINX, POSTGRES, REDIS, BACKUP, CERTIFICATE }
 
     private final Component component;
     private final String variable;
