@@ -87,6 +87,18 @@ public final class ThrowawayPostgres implements AutoCloseable {
     /** Replays a plain SQL dump in one transaction, stopping at the first error. */
     public Outcome restore(Path sql, Duration timeout) {
         container.copyFileToContainer(MountableFile.forHostPath(sql, 0600), "/tmp/restore.sql");
+        try {
+            // Copied in as root; readable by the server's user only, since it is the whole database.
+            Container.ExecResult chown = container.execInContainerWithUser("root", "chown", "postgres:postgres", "/tmp/restore.sql");
+            if (chown.getExitCode() != 0) {
+                return new Outcome(false, "cannot hand the dump to the postgres user: " + chown.getStderr());
+            }
+        } catch (IOException e) {
+            return new Outcome(false, "cannot hand the dump to the postgres user: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(false, "interrupted");
+        }
         return psql(timeout, "--single-transaction", "-f", "/tmp/restore.sql");
     }
 

@@ -187,7 +187,8 @@ public class SecretsAtRestIT {
                 }
                 long rows = db.countEqual(column, sha256Hex(token));
                 if (rows != 1) {
-                    findings.add(new Finding(TOKENS, column, "exactly one row holding the SHA-256 hex of the " + kind + " token just issued",
+                    findings.add(new Finding(TOKENS, column, "exactly one row holding the SHA-256 hex of the "
+                            + (kind.equals("magicLink") ? "magic-link" : kind) + " token just issued",
                             rows + " rows hold it"));
                 }
             });
