@@ -109,7 +109,9 @@ public final class ThrowawayPostgres implements AutoCloseable {
         cmd.addAll(List.of(args));
         try {
             Container.ExecResult r = container.execInContainer(cmd.toArray(String[]::new));
-            String stderr = r.getStderr().lines().limit(20).collect(Collectors.joining("\n"));
+            // CONTEXT and DETAIL lines quote the failing row (COPY data): the deployment's users' data stays out of the report.
+            String stderr = r.getStderr().lines().filter(l -> !l.contains("CONTEXT:") && !l.contains("DETAIL:"))
+                    .limit(10).collect(Collectors.joining("\n"));
             if (r.getExitCode() == 124) {
                 stderr = "psql did not finish within " + timeout.toSeconds() + " s (policy.backup.restoreTimeoutSeconds)\n" + stderr;
             }
