@@ -45,6 +45,25 @@ public final class ReadOnlyDatabase implements AutoCloseable {
         this.description = description;
     }
 
+    /**
+     * Why the live database of {@code target} cannot be opened, or empty when it can: the grant is
+     * there but a secret it names is not (a reused reference stack keeps its secrets in the process
+     * that started it). Tests skip with this reason instead of failing on configuration.
+     */
+    public static Optional<String> unavailable(Target target) {
+        Grants.Database grant = target.environment().grants().database();
+        if (!grant.granted()) {
+            return Optional.of("grants.database.jdbcUrl is not set in environment '" + target.name() + "'");
+        }
+        for (String secret : new String[] {grant.usernameSecret(), grant.passwordSecret()}) {
+            if (secret != null && target.secrets().find(secret).isEmpty()) {
+                return Optional.of("Not verified: grants.database names secret '" + secret + "', which environment '"
+                        + target.name() + "' does not provide");
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The live database of {@code target}, through {@code grants.database}. */
     public static ReadOnlyDatabase open(Target target) {
         Grants.Database grant = target.environment().grants().database();
