@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.awaitility.Awaitility;
 
 /**
@@ -204,10 +203,6 @@ public final class AuthClient implements AutoCloseable {
             spec.body(body);
         }
         return Http.exchange(method, uri, spec.request(method, uri));
-    }
-
-    public Optional<String> header(Exchange e, String name) {
-        return e.all(name).stream().findFirst();
     }
 
     private static String quote(String s) {

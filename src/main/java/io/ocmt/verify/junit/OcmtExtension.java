@@ -61,11 +61,12 @@ public final class OcmtExtension implements ParameterResolver {
         Grant.MAILBOX.missing(target.environment()).ifPresent(reason -> {
             throw new ParameterResolutionException(reason);
         });
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("mailbox:" + target.httpsUrl(), k -> {
+        Closing<?> opened = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("mailbox:" + target.httpsUrl(), k -> {
             String password = grant.passwordSecret() == null ? "" : target.secrets().require(grant.passwordSecret());
             return new Closing<>(Mailboxes.open(new MailboxConfig(grant.type(), grant.host(), grant.port(), grant.tls(),
                     grant.username(), password, grant.baseAddress(), grant.mailpitUrl(), grant.loginAsRecipient())));
-        }, Closing.class).value() instanceof Mailbox m ? m : null;
+        }, Closing.class);
+        return (Mailbox) opened.value();
     }
 
     /** Puts an AutoCloseable in a store so JUnit closes it with the store, on every JUnit version. */
