@@ -12,10 +12,27 @@ public class MailboxException extends RuntimeException {
 
     public MailboxException(String message) {
         super(Redactor.text(message));
+        this.connectionLost = false;
     }
+
+    private final boolean connectionLost;
 
     /** The cause is kept as a redacted copy: a stack trace prints every cause's message verbatim. */
     public MailboxException(String message, Throwable cause) {
+        this(message, cause, false);
+    }
+
+    /**
+     * @param connectionLost the server could not be talked to at all (a dropped or refused
+     *                       connection), as opposed to an answer that says no; only the former is
+     *                       worth another look while waiting for mail
+     */
+    public MailboxException(String message, Throwable cause, boolean connectionLost) {
         super(Redactor.text(message), Failures.redacted(cause));
+        this.connectionLost = connectionLost;
+    }
+
+    public boolean connectionLost() {
+        return connectionLost;
     }
 }

@@ -198,6 +198,6 @@ public final class ImapMailbox extends PollingMailbox {
     }
 
     private MailboxException failure(String what, Exception e) {
-        return new MailboxException(what + " (" + describe() + "): " + e, e);
+        return new MailboxException(what + " (" + describe() + "): " + e, e, true);
     }
 }

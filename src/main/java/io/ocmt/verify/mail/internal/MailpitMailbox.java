@@ -171,7 +171,7 @@ public final class MailpitMailbox extends PollingMailbox {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new MailboxException("Cannot reach " + describe() + " for " + what + ": " + e, e);
+            throw new MailboxException("Cannot reach " + describe() + " for " + what + ": " + e, e, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MailboxException("Interrupted while asking " + describe() + " for " + what);
