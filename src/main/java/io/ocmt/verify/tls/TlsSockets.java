@@ -1,0 +1,89 @@
+package io.ocmt.verify.tls;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * Opens a TLS connection the way an HTTPS client does: the server name in SNI, and (where asked)
+ * the host name checked against the certificate inside the handshake. The preflight and the
+ * certificate checks share it so that they judge the same connection a browser would make.
+ */
+public final class TlsSockets {
+
+    private TlsSockets() {
+    }
+
+    /**
+     * The TCP connection itself failed, before any TLS: {@link #getCause()} is the JDK's exception
+     * ({@code UnknownHostException}, {@code SocketTimeoutException}, {@code ConnectException}, …).
+     * Kept apart because a time-out here means "nothing answers" and one in the handshake means
+     * "something answers but does not speak TLS", and the fixes differ.
+     */
+    public static final class NotConnected extends IOException {
+
+        NotConnected(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+
+    /**
+     * A connected socket whose handshake has finished; the caller closes it.
+     *
+     * @param factory       decides trust, protocols and suites (an SSLFactory's socket factory
+     *                      applies its own protocol and suite choices to every socket it makes)
+     * @param checkHostName verify the certificate is issued for {@code host}; off only to look at a
+     *                      certificate the check would refuse
+     * @throws NotConnected when no TCP connection came about
+     * @throws IOException  from the handshake as the JDK reports it ({@code SSLHandshakeException}
+     *                      for a refused certificate, {@code SocketTimeoutException} after
+     *                      {@code readTimeoutMs} of silence)
+     */
+    public static SSLSocket open(SSLSocketFactory factory, String host, int port, int connectTimeoutMs, int readTimeoutMs,
+                                 boolean checkHostName) throws IOException {
+        Socket raw = new Socket();
+        try {
+            raw.connect(new InetSocketAddress(host, port), connectTimeoutMs);
+        } catch (IOException e) {
+            close(raw);
+            throw new NotConnected(e);
+        }
+        SSLSocket tls = null;
+        try {
+            tls = (SSLSocket) factory.createSocket(raw, host, port, true);
+            tls.setSoTimeout(readTimeoutMs);
+            SSLParameters params = tls.getSSLParameters();
+            if (checkHostName) {
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+            }
+            // SNI carries names only; an address literal in it is a protocol error.
+            if (!host.matches("[0-9.:]+")) {
+                params.setServerNames(List.of(new SNIHostName(host)));
+            }
+            tls.setSSLParameters(params);
+            tls.startHandshake();
+            return tls;
+        } catch (IOException | RuntimeException e) {
+            close(tls != null ? tls : raw);
+            throw e;
+        }
+    }
+
+    private static void close(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // The failure that led here is the one worth reporting.
+        }
+    }
+}
