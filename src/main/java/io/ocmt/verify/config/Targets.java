@@ -1,5 +1,6 @@
 package io.ocmt.verify.config;
 
+import io.ocmt.verify.tls.TlsSockets;
 import io.ocmt.verify.tls.Trust;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,9 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,18 +106,12 @@ public final class Targets {
     /** The target answers on HTTPS with a certificate the trust accepts for its host name, and on plain HTTP. */
     public static void check(Target target) {
         String where = target.tlsHost() + ":" + target.tlsPort();
-        try (Socket raw = connect(target.tlsHost(), target.tlsPort(), target.connectTimeoutMs(), target.httpsUrl().toString());
-             SSLSocket tls = (SSLSocket) target.trust().sslContext().getSocketFactory()
-                     .createSocket(raw, target.tlsHost(), target.tlsPort(), true)) {
-            tls.setSoTimeout(target.readTimeoutMs());
-            SSLParameters params = tls.getSSLParameters();
-            // Host name verification happens inside the handshake, exactly as an HTTPS client does it.
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-            if (!target.tlsHost().matches("[0-9.:]+")) {
-                params.setServerNames(List.of(new SNIHostName(target.tlsHost())));
-            }
-            tls.setSSLParameters(params);
-            tls.startHandshake();
+        try (SSLSocket ignored = TlsSockets.open(target.trust().sslContext().getSocketFactory(), target.tlsHost(),
+                target.tlsPort(), target.connectTimeoutMs(), target.readTimeoutMs(), true)) {
+            // Trusted for its host name: the handshake checked both, exactly as an HTTPS client does.
+        } catch (TlsSockets.NotConnected e) {
+            throw unreachable(target.httpsUrl().toString(), target.tlsHost(), target.tlsPort(), target.connectTimeoutMs(),
+                    e.getCause());
         } catch (SSLHandshakeException e) {
             throw untrusted(target, where, e);
         } catch (SocketTimeoutException e) {
@@ -142,19 +135,23 @@ public final class Targets {
         try {
             socket.connect(new InetSocketAddress(host, port), timeoutMs);
             return socket;
-        } catch (UnknownHostException e) {
-            close(socket);
-            throw new ConfigException("Target " + url + " is unreachable: host " + host
-                    + " does not resolve. Fix: check target.* in the environment file and DNS.", e);
-        } catch (SocketTimeoutException e) {
-            close(socket);
-            throw new ConfigException("Target " + url + " is unreachable: no answer from " + host + ":" + port + " within "
-                    + timeoutMs + " ms. Fix: check the address and that this machine may reach it (firewall, VPN).", e);
         } catch (IOException e) {
             close(socket);
-            throw new ConfigException("Target " + url + " is unreachable: " + host + ":" + port + " " + e.getMessage()
-                    + ". Fix: check that the target is up and the address in the environment file is right.", e);
+            throw unreachable(url, host, port, timeoutMs, e);
         }
+    }
+
+    private static ConfigException unreachable(String url, String host, int port, int timeoutMs, IOException e) {
+        if (e instanceof UnknownHostException) {
+            return new ConfigException("Target " + url + " is unreachable: host " + host
+                    + " does not resolve. Fix: check target.* in the environment file and DNS.", e);
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new ConfigException("Target " + url + " is unreachable: no answer from " + host + ":" + port + " within "
+                    + timeoutMs + " ms. Fix: check the address and that this machine may reach it (firewall, VPN).", e);
+        }
+        return new ConfigException("Target " + url + " is unreachable: " + host + ":" + port + " " + e.getMessage()
+                + ". Fix: check that the target is up and the address in the environment file is right.", e);
     }
 
     private static ConfigException untrusted(Target target, String where, SSLHandshakeException e) {

@@ -2,13 +2,10 @@ package io.ocmt.verify.tls;
 
 import io.ocmt.verify.config.Target;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import nl.altindag.ssl.SSLFactory;
@@ -37,18 +34,8 @@ public record Handshake(String endpoint, String protocol, String cipherSuite, Li
 
     private static Handshake connect(Target target, SSLFactory factory, boolean verifyHost) {
         String endpoint = target.tlsHost() + ":" + target.tlsPort();
-        try (SSLSocket socket = (SSLSocket) factory.getSslSocketFactory().createSocket()) {
-            socket.connect(new InetSocketAddress(target.tlsHost(), target.tlsPort()), target.connectTimeoutMs());
-            socket.setSoTimeout(target.readTimeoutMs());
-            SSLParameters params = socket.getSSLParameters();
-            if (verifyHost) {
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-            }
-            if (!target.tlsHost().matches("[0-9.:]+")) {
-                params.setServerNames(List.of(new SNIHostName(target.tlsHost())));
-            }
-            socket.setSSLParameters(params);
-            socket.startHandshake();
+        try (SSLSocket socket = TlsSockets.open(factory.getSslSocketFactory(), target.tlsHost(), target.tlsPort(),
+                target.connectTimeoutMs(), target.readTimeoutMs(), verifyHost)) {
             SSLSession session = socket.getSession();
             Certificate[] peer = session.getPeerCertificates();
             return new Handshake(endpoint, session.getProtocol(), session.getCipherSuite(),

@@ -3,23 +3,16 @@ package io.ocmt.verify.config;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ocmt.verify.referencestack.ThrowawayCa;
+import io.ocmt.verify.tls.LoopbackTlsServer;
+import io.ocmt.verify.tls.Trust;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
-import io.ocmt.verify.tls.Trust;
-import nl.altindag.ssl.SSLFactory;
-import nl.altindag.ssl.pem.util.PemUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +23,7 @@ class TargetsTest {
     @TempDir
     Path dir;
 
-    private SSLServerSocket tlsServer;
+    private LoopbackTlsServer tlsServer;
     private ServerSocket plainServer;
 
     @AfterEach
@@ -44,32 +37,19 @@ class TargetsTest {
     }
 
     private Target target(int tlsPort, int httpPort, Trust trust) {
-        Environment env = Environments.load("reference", Path.of("").toAbsolutePath(), Map.of(), Map.of());
+        return target(tlsPort, httpPort, trust, Map.of());
+    }
+
+    private Target target(int tlsPort, int httpPort, Trust trust, Map<String, String> systemProperties) {
+        Environment env = Environments.load("reference", Path.of("").toAbsolutePath(), Map.of(), systemProperties);
         return new Target(env, URI.create("https://localhost:" + tlsPort + "/"), URI.create("http://localhost:" + httpPort + "/"),
                 "localhost", tlsPort, trust, new Secrets(env, k -> null, Map.of()), Set.of());
     }
 
-    /** A TLS server on loopback that completes handshakes with a certificate from a fresh CA for {@code host}. */
-    private ThrowawayCa serveCertificateFor(String host) throws IOException {
-        ThrowawayCa ca = new ThrowawayCa();
-        ThrowawayCa.Issued cert = ca.issueServer(List.of(host), List.of(), Instant.now().minusSeconds(60), Duration.ofDays(30));
-        SSLFactory server = SSLFactory.builder()
-                .withIdentityMaterial(PemUtils.parseIdentityMaterial(cert.certificatePem(), cert.privateKeyPem(), null))
-                .build();
-        tlsServer = (SSLServerSocket) server.getSslServerSocketFactory().createServerSocket(0, 5, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> {
-            while (!tlsServer.isClosed()) {
-                try (SSLSocket s = (SSLSocket) tlsServer.accept()) {
-                    s.startHandshake();
-                } catch (IOException ignored) {
-                    // The client refusing our certificate ends its handshake; that is the case under test.
-                }
-            }
-        });
-        acceptor.setDaemon(true);
-        acceptor.start();
+    /** A TLS server on loopback with a certificate from a fresh CA for {@code host}, and a plain port beside it. */
+    private void serveCertificateFor(String host) throws IOException {
+        tlsServer = new LoopbackTlsServer(host);
         plainServer = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
-        return ca;
     }
 
     @Test
@@ -86,9 +66,20 @@ class TargetsTest {
     }
 
     @Test
+    void aPortThatTakesConnectionsButSpeaksNoTlsIsNotCalledUnreachable() throws IOException {
+        // Listening but never accepting: the kernel completes TCP, nobody answers the ClientHello.
+        plainServer = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        int port = plainServer.getLocalPort();
+        assertThatThrownBy(() -> Targets.check(target(port, port, Trust.system(), Map.of("ocmt.target.readTimeoutMs", "300"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("accepted a connection but no TLS handshake finished within 300 ms")
+                .hasMessageContaining("Fix: check that localhost:" + port + " speaks TLS");
+    }
+
+    @Test
     void certificateFromAnUnknownCaNamesTheTrustUsed() throws IOException {
         serveCertificateFor("localhost");
-        assertThatThrownBy(() -> Targets.check(target(tlsServer.getLocalPort(), plainServer.getLocalPort(), Trust.system())))
+        assertThatThrownBy(() -> Targets.check(target(tlsServer.port(), plainServer.getLocalPort(), Trust.system())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("is not trusted by the JVM's system trust store")
                 .hasMessageContaining("trust.caFile");
@@ -96,9 +87,9 @@ class TargetsTest {
 
     @Test
     void certificateForAnotherHostIsAHostNameProblem() throws IOException {
-        ThrowawayCa ca = serveCertificateFor("other.example");
-        Path pem = Files.writeString(dir.resolve("ca.pem"), ca.certificatePem());
-        assertThatThrownBy(() -> Targets.check(target(tlsServer.getLocalPort(), plainServer.getLocalPort(), Trust.caFile(pem))))
+        serveCertificateFor("other.example");
+        Path pem = Files.writeString(dir.resolve("ca.pem"), tlsServer.caPem());
+        assertThatThrownBy(() -> Targets.check(target(tlsServer.port(), plainServer.getLocalPort(), Trust.caFile(pem))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("not trusted by the CA file " + pem)
                 .hasMessageContaining("target.tlsHost");
@@ -106,9 +97,9 @@ class TargetsTest {
 
     @Test
     void trustedCertificateAndAnsweringPortsPass() throws IOException {
-        ThrowawayCa ca = serveCertificateFor("localhost");
-        Path pem = Files.writeString(dir.resolve("ca.pem"), ca.certificatePem());
-        assertThatCode(() -> Targets.check(target(tlsServer.getLocalPort(), plainServer.getLocalPort(), Trust.caFile(pem))))
+        serveCertificateFor("localhost");
+        Path pem = Files.writeString(dir.resolve("ca.pem"), tlsServer.caPem());
+        assertThatCode(() -> Targets.check(target(tlsServer.port(), plainServer.getLocalPort(), Trust.caFile(pem))))
                 .doesNotThrowAnyException();
     }
 
