@@ -21,8 +21,10 @@ public final class Failures {
         if (t == null || depth >= MAX_DEPTH) {
             return null;
         }
-        Redacted copy = new Redacted(t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage()),
-                copy(t.getCause() == t ? null : t.getCause(), depth + 1));
+        // A copy already names its original; naming Redacted in front of that says nothing.
+        String message = t instanceof Redacted ? t.getMessage()
+                : t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        Redacted copy = new Redacted(message, copy(t.getCause() == t ? null : t.getCause(), depth + 1));
         copy.setStackTrace(t.getStackTrace());
         return copy;
     }
