@@ -48,11 +48,12 @@ public abstract class PollingMailbox implements Mailbox {
         }
         int[] seenBefore = {0};
         int[] failuresInARow = {0};
+        Duration interval = POLL_INTERVAL.compareTo(timeout) < 0 ? POLL_INTERVAL : timeout.dividedBy(2);
         try {
             return Awaitility.await()
                     .atMost(timeout)
                     .pollDelay(Duration.ZERO)
-                    .pollInterval(POLL_INTERVAL.compareTo(timeout) < 0 ? POLL_INTERVAL : timeout.dividedBy(2))
+                    .pollInterval(interval)
                     // The caller's thread: a mail session is not shared across threads, and a failure
                     // to read the server surfaces as itself instead of inside a timeout.
                     .pollInSameThread()
@@ -64,8 +65,14 @@ public abstract class PollingMailbox implements Mailbox {
                         } catch (MailboxException e) {
                             // One dropped connection (GreenMail and busy servers do that) is no
                             // verdict; a server that keeps failing still fails within a second.
-                            if (!e.connectionLost() || ++failuresInARow[0] >= TRIES) {
+                            if (!e.connectionLost()) {
                                 throw e;
+                            }
+                            if (++failuresInARow[0] >= TRIES) {
+                                // Names the retries: without them the message reads like one failed look.
+                                throw new MailboxException("Gave up waiting for mail to " + recipient
+                                        + ": the connection was lost on " + TRIES + " looks in a row, " + interval.toMillis()
+                                        + " ms apart. Last: " + e.getMessage(), e, true);
                             }
                             return Optional.<MailMessage>empty();
                         }
