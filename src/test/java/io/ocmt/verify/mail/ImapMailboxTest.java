@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import java.net.URI;
@@ -177,9 +178,28 @@ class ImapMailboxTest {
             long start = System.nanoTime();
             assertThatThrownBy(() -> dead.await(r, Duration.ofSeconds(30)))
                     .isInstanceOf(MailboxException.class)
+                    .hasMessageContaining("the connection was lost on 3 looks in a row")
                     .hasMessageContaining("Cannot read the mail to " + r)
                     .hasMessageContaining("IMAP 127.0.0.1:" + port);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void aRefusedLoginIsAnAnswerNotALostConnection() {
+        GreenMail strict = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+        strict.start();
+        try (Mailbox wrongPassword = Mailboxes.open(MailboxConfig.imap("127.0.0.1", strict.getImap().getPort(), false,
+                "catch-all@ocmt.test", "not-the-password", "qa@ocmt.test"))) {
+            strict.setUser("catch-all@ocmt.test", "catch-all@ocmt.test", "the-password");
+            String r = wrongPassword.newRecipient("login");
+
+            assertThatThrownBy(() -> wrongPassword.await(r, Duration.ofSeconds(30)))
+                    .isInstanceOfSatisfying(MailboxException.class, e -> assertThat(e.connectionLost()).isFalse())
+                    .hasMessageStartingWith("Cannot read the mail to " + r)
+                    .hasMessageContaining("AuthenticationFailedException");
+        } finally {
+            strict.stop();
         }
     }
 

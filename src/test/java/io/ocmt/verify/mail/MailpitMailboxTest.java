@@ -168,6 +168,22 @@ class MailpitMailboxTest {
     }
 
     @Test
+    void aMailpitThatIsGoneGetsThreeLooksThenTheWaitEndsSayingSo() throws IOException {
+        FakeMailpit gone = new FakeMailpit();
+        String url = gone.url();
+        gone.close();
+        try (Mailbox dead = Mailboxes.open(MailboxConfig.mailpit(url, "qa@ocmt.test"))) {
+            String r = dead.newRecipient("login");
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> dead.await(r, Duration.ofSeconds(30)))
+                    .isInstanceOf(MailboxException.class)
+                    .hasMessageStartingWith("Gave up waiting for mail to " + r + ": the connection was lost on 3 looks in a row")
+                    .hasMessageContaining("Last: Cannot reach Mailpit at " + url + " for GET /api/v1/search");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
     void recordedMailpitResponsesAreRead() {
         String recipient = "qa+k3j9x0aa-login-1@ocmt.test";
         mailpit.answerAll(ex -> new String[] {"200", "application/json",

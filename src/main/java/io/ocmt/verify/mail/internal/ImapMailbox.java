@@ -4,6 +4,7 @@ import io.ocmt.verify.mail.MailMessage;
 import io.ocmt.verify.mail.MailboxConfig;
 import io.ocmt.verify.mail.MailboxException;
 import jakarta.mail.Address;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -198,6 +199,8 @@ public final class ImapMailbox extends PollingMailbox {
     }
 
     private MailboxException failure(String what, Exception e) {
-        return new MailboxException(what + " (" + describe() + "): " + e, e, true);
+        // A refused login is the server's answer, and asking again gets the same one.
+        boolean connectionLost = !(e instanceof AuthenticationFailedException);
+        return new MailboxException(what + " (" + describe() + "): " + e, e, connectionLost);
     }
 }
