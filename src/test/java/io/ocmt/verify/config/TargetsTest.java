@@ -54,11 +54,7 @@ class TargetsTest {
 
     @Test
     void refusedConnectionNamesTheUrlOnce() throws IOException {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
-        int port = closed;
+        int port = LoopbackTlsServer.closedPort();
         assertThatThrownBy(() -> Targets.check(target(port, port, Trust.system())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("https://localhost:" + port + "/ is unreachable")

@@ -3,6 +3,7 @@ package io.ocmt.verify.tls;
 import io.ocmt.verify.referencestack.ThrowawayCa;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -59,6 +60,13 @@ public final class LoopbackTlsServer implements AutoCloseable {
             } catch (IOException ignored) {
                 // A client refusing the certificate ends its handshake; tests look at the client's side of that.
             }
+        }
+    }
+
+    /** A loopback port that nothing listens on (just now), for a refused connection. */
+    public static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 

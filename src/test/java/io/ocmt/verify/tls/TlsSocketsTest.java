@@ -83,11 +83,7 @@ class TlsSocketsTest {
 
     @Test
     void aRefusedConnectionIsNotConnectedWithTheJdksReason() throws IOException {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
-        int port = closed;
+        int port = LoopbackTlsServer.closedPort();
         assertThatThrownBy(() -> TlsSockets.open(SSLFactory.builder().withDefaultTrustMaterial().build().getSslSocketFactory(),
                 "localhost", port, CONNECT_MS, READ_MS, true))
                 .isInstanceOf(TlsSockets.NotConnected.class)
