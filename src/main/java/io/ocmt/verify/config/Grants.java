@@ -16,9 +16,19 @@ public record Grants(boolean destructive, Mailbox mailbox, Database database, Ba
         }
     }
 
-    public record Database(String jdbcUrl, String usernameSecret, String passwordSecret) {
+    /**
+     * @param writerUsernameSecret a second role, on the same database, that may UPDATE the sessions
+     *                             table: the only way to see a days-long session lifetime enforced
+     *                             without waiting days. Optional; everything else reads only.
+     */
+    public record Database(String jdbcUrl, String usernameSecret, String passwordSecret,
+                           String writerUsernameSecret, String writerPasswordSecret) {
         public boolean granted() {
             return jdbcUrl != null;
+        }
+
+        public boolean writeGranted() {
+            return granted() && writerUsernameSecret != null;
         }
     }
 

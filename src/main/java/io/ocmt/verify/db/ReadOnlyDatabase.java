@@ -55,7 +55,12 @@ public final class ReadOnlyDatabase implements AutoCloseable {
         if (!grant.granted()) {
             return Optional.of("grants.database.jdbcUrl is not set in environment '" + target.name() + "'");
         }
-        for (String secret : new String[] {grant.usernameSecret(), grant.passwordSecret()}) {
+        return missingSecret(target, grant.usernameSecret(), grant.passwordSecret());
+    }
+
+    /** The first of {@code secrets} (names under secrets:, null for none) the environment does not provide. */
+    static Optional<String> missingSecret(Target target, String... secrets) {
+        for (String secret : secrets) {
             if (secret != null && target.secrets().find(secret).isEmpty()) {
                 return Optional.of("Not verified: grants.database names secret '" + secret + "', which environment '"
                         + target.name() + "' does not provide");
@@ -76,6 +81,15 @@ public final class ReadOnlyDatabase implements AutoCloseable {
     }
 
     public static ReadOnlyDatabase open(String jdbcUrl, String user, String password) {
+        Connection c = connect(jdbcUrl, user, password, true);
+        return new ReadOnlyDatabase(c, describe(jdbcUrl));
+    }
+
+    /**
+     * A connection as {@code user}; a read-only one stays read-only on the server side too ("always":
+     * even in autocommit mode, where "transaction", the default, enforces nothing).
+     */
+    static Connection connect(String jdbcUrl, String user, String password, boolean readOnly) {
         Properties props = new Properties();
         if (user != null) {
             props.setProperty("user", user);
@@ -83,19 +97,19 @@ public final class ReadOnlyDatabase implements AutoCloseable {
         if (password != null) {
             props.setProperty("password", password);
         }
-        // "always": read-only even in autocommit mode, where "transaction" (the default) enforces nothing.
-        props.setProperty("readOnly", "true");
-        props.setProperty("readOnlyMode", "always");
+        if (readOnly) {
+            props.setProperty("readOnly", "true");
+            props.setProperty("readOnlyMode", "always");
+        }
         props.setProperty("ApplicationName", "ocmt-verify");
         props.setProperty("connectTimeout", "10");
         props.setProperty("loginTimeout", "15");
-        String where = describe(jdbcUrl);
         try {
             Connection c = DriverManager.getConnection(jdbcUrl, props);
-            c.setReadOnly(true);
-            return new ReadOnlyDatabase(c, where);
+            c.setReadOnly(readOnly);
+            return c;
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot connect to the database " + where + ": " + Redactor.text(e.getMessage()), e);
+            throw new IllegalStateException("Cannot connect to the database " + describe(jdbcUrl) + ": " + Redactor.text(e.getMessage()), e);
         }
     }
 
@@ -249,12 +263,12 @@ public final class ReadOnlyDatabase implements AutoCloseable {
         return new String[] {column.substring(0, dot), column.substring(dot + 1)};
     }
 
-    private static String[] splitTable(String table) {
+    static String[] splitTable(String table) {
         int dot = table.indexOf('.');
         return dot < 0 ? new String[] {"public", table} : new String[] {table.substring(0, dot), table.substring(dot + 1)};
     }
 
-    private static String sqlTable(String table) {
+    static String sqlTable(String table) {
         String[] st = splitTable(table);
         return Column.quote(st[0]) + "." + Column.quote(st[1]);
     }

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** A thing an environment may let the suite touch; {@link #missing} says which key grants it. */
 public enum Grant {
-    MAILBOX, DATABASE, BACKUPS, REDIS, POSTGRES, DESTRUCTIVE;
+    MAILBOX, DATABASE, DATABASE_WRITE, BACKUPS, REDIS, POSTGRES, DESTRUCTIVE;
 
     /** Empty when granted; otherwise the skip reason: which key, which value, what was expected. */
     public Optional<String> missing(Environment env) {
@@ -17,6 +17,9 @@ public enum Grant {
                     : Optional.of("grants.mailbox.type is " + g.mailbox().type() + where + ", expected imap or mailpit: these tests read the magic link from a mailbox");
             case DATABASE -> g.database().granted() ? Optional.empty()
                     : Optional.of("grants.database.jdbcUrl is not set" + where + ", expected a read-only role's JDBC URL");
+            case DATABASE_WRITE -> g.database().writeGranted() ? Optional.empty()
+                    : Optional.of((g.database().granted() ? "grants.database.writerUsernameSecret is not set" : "grants.database.jdbcUrl is not set")
+                    + where + ", expected a role that may UPDATE the sessions table: this test ages its own session row");
             case BACKUPS -> g.backups().granted() ? Optional.empty()
                     : Optional.of("grants.backups.directory is not set" + where + ", expected the directory the encrypted dumps are read from");
             case REDIS -> g.redis().granted() ? Optional.empty()

@@ -139,6 +139,8 @@ public final class ReferenceStack implements EmbeddedStack {
         secrets.put("databaseReadonlyUser", "ocmt_readonly");
         secrets.put("backupPassphrase", secret(24));
         secrets.put("databaseReadonlyPassword", secret(16));
+        secrets.put("databaseWriterUser", "ocmt_session_ager");
+        secrets.put("databaseWriterPassword", secret(16));
         secrets.values().forEach(Redactor::registerSecret);
 
         int httpsPort = freePort();
@@ -184,7 +186,7 @@ public final class ReferenceStack implements EmbeddedStack {
             servers.add(server);
         }
         Startables.deepStart(servers).join();
-        grantReadOnlyRole(postgres, dbPassword);
+        grantSuiteRoles(postgres);
 
         // Backups go to a directory on this machine: the backup store the environment grants read access to.
         Path backups = workDir.resolve("backups");
@@ -235,6 +237,8 @@ public final class ReferenceStack implements EmbeddedStack {
         derived.put("grants.database.jdbcUrl", "jdbc:postgresql://localhost:" + postgres.getMappedPort(5432) + "/ocmt?sslmode=require");
         derived.put("grants.database.usernameSecret", "databaseReadonlyUser");
         derived.put("grants.database.passwordSecret", "databaseReadonlyPassword");
+        derived.put("grants.database.writerUsernameSecret", "databaseWriterUser");
+        derived.put("grants.database.writerPasswordSecret", "databaseWriterPassword");
         derived.put("grants.redis.host", "localhost");
         derived.put("grants.redis.port", Integer.toString(redis.getMappedPort(6379)));
         derived.put("grants.redis.passwordSecret", "redisPassword");
@@ -280,17 +284,21 @@ public final class ReferenceStack implements EmbeddedStack {
             "/api/vault/recover", "RECOVERY",
             "/api/auth/me", "GENERALAPI");
 
-    /** A role that can read every table and change nothing: what a real environment would grant the suite. */
-    private void grantReadOnlyRole(GenericContainer<?> postgres, String ownerPassword) {
-        String sql = "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ocmt_readonly') THEN "
-                + "CREATE ROLE ocmt_readonly LOGIN PASSWORD '" + secrets.get("databaseReadonlyPassword") + "'; END IF; END $$; "
-                + "GRANT CONNECT ON DATABASE ocmt TO ocmt_readonly; GRANT USAGE ON SCHEMA public TO ocmt_readonly; "
+    /**
+     * The roles a real environment would grant the suite: one that can read every table and change
+     * nothing, and one that can change only the sessions table, so the session suite can age its
+     * own session instead of waiting out the lifetime.
+     */
+    private void grantSuiteRoles(GenericContainer<?> postgres) {
+        String sql = role("ocmt_readonly", secrets.get("databaseReadonlyPassword"))
                 + "GRANT SELECT ON ALL TABLES IN SCHEMA public TO ocmt_readonly; "
-                + "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ocmt_readonly;";
+                + "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ocmt_readonly; "
+                + role(secrets.get("databaseWriterUser"), secrets.get("databaseWriterPassword"))
+                + "GRANT SELECT, UPDATE ON sessions TO " + secrets.get("databaseWriterUser") + ";";
         try {
             var result = postgres.execInContainer("psql", "-v", "ON_ERROR_STOP=1", "-U", "ocmt", "-d", "ocmt", "-c", sql);
             if (result.getExitCode() != 0) {
-                throw new IllegalStateException("Cannot create the read-only role: " + Redactor.text(result.getStderr()));
+                throw new IllegalStateException("Cannot create the suite's database roles: " + Redactor.text(result.getStderr()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -298,6 +306,12 @@ public final class ReferenceStack implements EmbeddedStack {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String role(String name, String password) {
+        return "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + name + "') THEN "
+                + "CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "'; END IF; END $$; "
+                + "GRANT CONNECT ON DATABASE ocmt TO " + name + "; GRANT USAGE ON SCHEMA public TO " + name + "; ";
     }
 
     /** The backup container writes as the directory's owner, whoever runs the suite. */

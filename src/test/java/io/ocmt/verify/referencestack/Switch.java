@@ -25,6 +25,7 @@ public enum Switch {
     HEALTH_TEXT(Component.SERVER, "BREAK_HEALTH", "text", "/health answers text/plain instead of JSON"),
     MAGIC_LINK_REUSE(Component.SERVER, "BREAK_MAGIC_LINK_REUSE", "1", "magic links can be used more than once"),
     SESSION_LIFETIME(Component.SERVER, "BREAK_SESSION_LIFETIME", "1", "the absolute session lifetime is not enforced"),
+    SESSION_LIFETIME_LONG(Component.SERVER, "BREAK_SESSION_LIFETIME", "long", "sessions live 30 times the policy's lifetime (cookie, expiresAt and enforcement agree)"),
     LOGOUT(Component.SERVER, "BREAK_LOGOUT", "1", "logout answers 200 but the session stays valid"),
     SESSION_LIMIT(Component.SERVER, "BREAK_SESSION_LIMIT", "1", "MAX_SESSIONS_PER_USER evicts nothing"),
     QUERY_TOKEN(Component.SERVER, "BREAK_QUERY_TOKEN", "1", "a session token in the query string is accepted"),

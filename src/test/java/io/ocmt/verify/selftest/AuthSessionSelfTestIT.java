@@ -36,8 +36,22 @@ class AuthSessionSelfTestIT {
 
     @Test
     void lifetimeNotEnforced() {
-        assertThat(runTests(SessionLifetimeIT.class, List.of("absoluteLifetimeIsEnforced", "logoutEndsThatSession"), "session-lifetime")).failedOnly("absoluteLifetimeIsEnforced")
-                .withMessage("absoluteLifetimeIsEnforced", "is still accepted", "absolute lifetime is 20 s");
+        assertThat(runTests(SessionLifetimeIT.class, List.of("absoluteLifetimeIsEnforced", "agedSessionIsRefused",
+                "visibleLifetimeMatchesPolicy", "logoutEndsThatSession"), "session-lifetime"))
+                .failedOnly("absoluteLifetimeIsEnforced", "agedSessionIsRefused")
+                .withMessage("absoluteLifetimeIsEnforced", "is still accepted", "absolute lifetime is 20 s")
+                .withMessage("agedSessionIsRefused", "/api/auth/me", "with a session moved [created_at", "back by 80 s",
+                        "expected: 401", "but was: 200");
+    }
+
+    /** Cookie, sessions list and enforcement agree on a lifetime 30 times the policy's: what a client sees gives it away. */
+    @Test
+    void lifetimeTooLong() {
+        assertThat(runTests(SessionLifetimeIT.class, List.of("visibleLifetimeMatchesPolicy", "agedSessionIsRefused",
+                "logoutEndsThatSession"), "session-lifetime-long"))
+                .failedOnly("visibleLifetimeMatchesPolicy", "agedSessionIsRefused")
+                .withMessage("visibleLifetimeMatchesPolicy", "expiresAt - createdAt", "ocmt_session cookie's Max-Age/Expires", "policy 20 s")
+                .withMessage("agedSessionIsRefused", "moved", "back by 80 s");
     }
 
     @Test

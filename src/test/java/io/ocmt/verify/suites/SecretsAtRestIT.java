@@ -13,6 +13,7 @@ import io.ocmt.verify.db.EncryptedValue;
 import io.ocmt.verify.db.KeyStrength;
 import io.ocmt.verify.db.Needles;
 import io.ocmt.verify.db.ReadOnlyDatabase;
+import io.ocmt.verify.db.TokenHash;
 import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.junit.Grant;
 import io.ocmt.verify.junit.OcmtSuite;
@@ -23,8 +24,6 @@ import io.ocmt.verify.report.Findings;
 import io.ocmt.verify.report.Redactor;
 import io.qameta.allure.Allure;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -187,7 +186,7 @@ public class SecretsAtRestIT {
                     throw new IllegalArgumentException("policy.encryption.hashedTokenColumns has an unknown kind '" + kind
                             + "'; known: " + raw.keySet());
                 }
-                long rows = db.countEqual(column, sha256Hex(token));
+                long rows = db.countEqual(column, TokenHash.sha256Hex(token));
                 if (rows != 1) {
                     findings.add(new Finding(TOKENS, column, "exactly one row holding the SHA-256 hex of the "
                             + (kind.equals("magicLink") ? "magic-link" : kind) + " token just issued",
@@ -231,13 +230,5 @@ public class SecretsAtRestIT {
         byte[] b = new byte[bytes];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    static String sha256Hex(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JDK has SHA-256", e);
-        }
     }
 }

@@ -21,7 +21,7 @@ public enum Switch {
     RATE_LIMIT_PER_REPLICA("BREAK_RATE_LIMIT_PER_REPLICA", "1"),
     RETRY_AFTER("BREAK_RETRY_AFTER", "1"),
     // Read by io.ocmt.reference.api: each breaks one control of sessions, secrets or access.
-    SESSION_LIFETIME("BREAK_SESSION_LIFETIME", "1"),
+    SESSION_LIFETIME("BREAK_SESSION_LIFETIME", "1", "long"),
     LOGOUT("BREAK_LOGOUT", "1"),
     MAGIC_LINK_REUSE("BREAK_MAGIC_LINK_REUSE", "1"),
     SESSION_LIMIT("BREAK_SESSION_LIMIT", "1"),

@@ -86,6 +86,7 @@ class SecurityPolicyTest {
                 Arguments.of(Switch.RETRY_AFTER, "1", unchanged()),
                 // API switches break sessions, secrets or access controls, never the policy's headers.
                 Arguments.of(Switch.SESSION_LIFETIME, "1", unchanged()),
+                Arguments.of(Switch.SESSION_LIFETIME, "long", unchanged()),
                 Arguments.of(Switch.LOGOUT, "1", unchanged()),
                 Arguments.of(Switch.MAGIC_LINK_REUSE, "1", unchanged()),
                 Arguments.of(Switch.SESSION_LIMIT, "1", unchanged()),

@@ -89,7 +89,7 @@ final class AuthRoutes {
         });
         String ip = Http.clientIp(ctx);
         String sessionToken = Tokens.newToken();
-        Store.NewSession session = store.createSession(user.id(), auth.stored(sessionToken), settings.sessionTimeoutMs,
+        Store.NewSession session = store.createSession(user.id(), auth.stored(sessionToken), auth.lifetimeMs(),
                 ip, Http.userAgent(ctx), settings.maxSessionsPerUser, !settings.switches.is(Switch.SESSION_LIMIT, "1"),
                 auth.lifetimeEnforced());
         Map<String, Object> auditDetails = new LinkedHashMap<>();

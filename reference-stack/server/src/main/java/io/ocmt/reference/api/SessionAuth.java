@@ -2,6 +2,7 @@ package io.ocmt.reference.api;
 
 import io.javalin.http.Context;
 import io.ocmt.reference.Switch;
+import io.ocmt.reference.Switches;
 import io.ocmt.reference.crypto.SecretBox;
 import io.ocmt.reference.crypto.Tokens;
 
@@ -61,7 +62,7 @@ final class SessionAuth {
         Store.Session session = store.sessionByToken(stored(token))
                 .filter(s -> !s.revoked())
                 .orElseThrow(() -> Reply.error(401, "Invalid or expired session"));
-        if (lifetimeEnforced() && session.ageMs() > settings.sessionTimeoutMs) {
+        if (lifetimeEnforced() && session.ageMs() > lifetimeMs()) {
             throw Reply.error(401, "Session expired", "SESSION_EXPIRED");
         }
         store.touchSession(session.id(), Http.clientIp(ctx));
@@ -71,6 +72,21 @@ final class SessionAuth {
     boolean lifetimeEnforced() {
         return !settings.switches.is(Switch.SESSION_LIFETIME, "1");
     }
+
+    /** The absolute lifetime this server gives a session: USER_SESSION_TIMEOUT_MS, unless that control is switched off. */
+    long lifetimeMs() {
+        return lifetimeMs(settings.sessionTimeoutMs, settings.switches);
+    }
+
+    /**
+     * A deployment whose lifetime setting never took effect (a typo in the variable, a default left
+     * in place) looks like this: cookie, expiresAt and enforcement all agree, on a far longer lifetime.
+     */
+    static long lifetimeMs(long configuredMs, Switches switches) {
+        return switches.is(Switch.SESSION_LIFETIME, "long") ? configuredMs * LONG_LIFETIME_FACTOR : configuredMs;
+    }
+
+    static final int LONG_LIFETIME_FACTOR = 30;
 
     /**
      * The double-submit value for a session: derived from the session token under a server key, so

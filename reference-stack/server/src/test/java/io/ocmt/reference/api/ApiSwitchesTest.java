@@ -40,4 +40,13 @@ class ApiSwitchesTest {
         }
         assertThrows(ConfigurationException.class, () -> Switches.fromEnvironment(Map.of("BREAK_LOGOUTS", "1")));
     }
+
+    @Test
+    void longSessionLifetimeStretchesTheConfiguredOne() {
+        assertEquals(20_000L * SessionAuth.LONG_LIFETIME_FACTOR,
+                SessionAuth.lifetimeMs(20_000L, Switches.fromEnvironment(Map.of("BREAK_SESSION_LIFETIME", "long"))));
+        assertEquals(20_000L, SessionAuth.lifetimeMs(20_000L, Switches.fromEnvironment(Map.of())));
+        assertEquals(20_000L, SessionAuth.lifetimeMs(20_000L, Switches.fromEnvironment(Map.of("BREAK_SESSION_LIFETIME", "1"))),
+                "not enforced is not longer: the cookie and expiresAt still say the configured lifetime");
+    }
 }
