@@ -67,7 +67,7 @@ public final class TlsSockets {
                 params.setEndpointIdentificationAlgorithm("HTTPS");
             }
             // SNI carries names only; an address literal in it is a protocol error.
-            if (!host.matches("[0-9.:]+")) {
+            if (!isAddressLiteral(host)) {
                 params.setServerNames(List.of(new SNIHostName(host)));
             }
             tls.setSSLParameters(params);
@@ -77,6 +77,11 @@ public final class TlsSockets {
             close(tls != null ? tls : raw);
             throw e;
         }
+    }
+
+    /** IPv4 dotted quads and IPv6 literals (fe80::1 has letters; no host name has a colon). */
+    static boolean isAddressLiteral(String host) {
+        return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     }
 
     private static void close(Socket s) {

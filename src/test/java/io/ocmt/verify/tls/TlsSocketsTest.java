@@ -27,6 +27,16 @@ class TlsSocketsTest {
     }
 
     @Test
+    void onlyHostNamesGoIntoSni() {
+        assertThat(TlsSockets.isAddressLiteral("127.0.0.1")).isTrue();
+        assertThat(TlsSockets.isAddressLiteral("::1")).isTrue();
+        assertThat(TlsSockets.isAddressLiteral("fe80::1")).as("IPv6 with letters").isTrue();
+        assertThat(TlsSockets.isAddressLiteral("localhost")).isFalse();
+        assertThat(TlsSockets.isAddressLiteral("1.example")).as("a name that starts with a digit").isFalse();
+        assertThat(TlsSockets.isAddressLiteral("10.0.0.1.nip.io")).isFalse();
+    }
+
+    @Test
     void aTrustedServerIsHandshakenWithAndGetsTheHostNameAsSni() throws IOException {
         try (LoopbackTlsServer server = new LoopbackTlsServer("localhost");
              SSLSocket socket = TlsSockets.open(trusting(server), "localhost", server.port(), CONNECT_MS, READ_MS, true)) {
