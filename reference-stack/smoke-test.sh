@@ -5,90 +5,25 @@
 # container and the network it made, whatever happens; keeps the images.
 set -uo pipefail
 
-TAG=${TAG:-dev}
-run_id="ocmt-smoke-$$"
-net="$run_id"
-work=$(mktemp -d)
-containers=()
-passed=0
-failed=0
-
-cleanup() {
-  for c in "${containers[@]}"; do docker rm -f "$c" >/dev/null 2>&1; done
-  docker network rm "$net" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-ok() { passed=$((passed + 1)); echo "  ok   $*"; }
-bad() { failed=$((failed + 1)); echo "  FAIL $*"; }
-check() { # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@" >/dev/null 2>&1; then ok "$what"; else bad "$what"; fi
-}
-
-wait_log() { # wait_log CONTAINER TEXT [SECONDS]
-  local deadline=$(( $(date +%s) + ${3:-60} ))
-  until docker logs "$1" 2>&1 | grep -qF "$2"; do
-    if [ "$(date +%s)" -ge "$deadline" ] || [ "$(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" != true ]; then
-      echo "  $1 did not log '$2':"; docker logs "$1" 2>&1 | tail -20 | sed 's/^/    /'
-      return 1
-    fi
-    sleep 0.2
-  done
-}
-
-start() { # start NAME ALIAS [docker run args...] IMAGE [command...]
-  local name="$run_id-$1" alias=$2; shift 2
-  containers+=("$name")
-  docker run -d --name "$name" --network "$net" --network-alias "$alias" "$@" >/dev/null
-}
-
-free_port() { # a loopback port that is free right now, for ports nginx must know before it starts
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 20000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
-host_port() { docker port "$run_id-$1" "$2" | head -1 | sed 's/.*://'; }
-
-# start_nginx NAME HTTPS_PORT HTTP_PORT [extra -e args...]: copies the certificate in before start,
-# as the test harness does.
-start_nginx() {
-  local name="$run_id-$1" https_port=$2 http_port=$3; shift 3
-  containers+=("$name")
-  docker create --name "$name" --network "$net" \
-    -p "127.0.0.1:$https_port:443" -p "127.0.0.1:$http_port:80" \
-    -e UPSTREAMS=server-1:3000,server-2:3000 -e HTTPS_PUBLIC_PORT="$https_port" "$@" \
-    "ocmt-ref/nginx:$TAG" >/dev/null
-  docker cp "$work/server.crt" "$name:/etc/nginx/tls/server.crt"
-  docker cp "$work/server.key" "$name:/etc/nginx/tls/server.key"
-  docker start "$name" >/dev/null
-  wait_log "$name" "start worker processes" 20
-}
-
-count_header() { grep -ic "^$2:" "$1"; }
-header_value() { grep -i "^$2:" "$1" | head -1 | sed 's/^[^:]*: *//' | tr -d '\r'; }
+# shellcheck source=e2e-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/e2e-lib.sh" ocmt-smoke
 
 echo "== certificate and network"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
-  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-  -keyout "$work/server.key" -out "$work/server.crt" 2>/dev/null
-docker network create "$net" >/dev/null
+make_cert
+create_network
 
 echo "== backing services"
-start postgres postgres -e POSTGRES_USER=ocmt -e POSTGRES_PASSWORD=smoke-pg-pass -e POSTGRES_DB=ocmt "ocmt-ref/postgres:$TAG"
-start redis redis -e REDIS_PASSWORD=smoke-redis-pass "ocmt-ref/redis:$TAG"
-start mail mail -p 127.0.0.1::3025 "ocmt-ref/server:$TAG" java -cp /app/ocmt-reference.jar io.ocmt.reference.mail.MailServerMain
-start server-1 server-1 -e RELEASE=smoke "ocmt-ref/server:$TAG"
-start server-2 server-2 -e RELEASE=smoke "ocmt-ref/server:$TAG"
-check "postgres ready" wait_log "$run_id-postgres" "database system is ready to accept connections"
-check "redis ready" wait_log "$run_id-redis" "Ready to accept connections"
-check "mail ready" wait_log "$run_id-mail" "OCMT reference mail server ready"
-check "server-1 ready" wait_log "$run_id-server-1" "OCMT reference server listening on 3000"
-check "server-2 ready" wait_log "$run_id-server-2" "OCMT reference server listening on 3000"
+REDIS_PW=smoke-redis-pass
+start_postgres postgres smoke-pg-pass
+start_redis redis -e REDIS_PASSWORD="$REDIS_PW"
+start_mail -p 127.0.0.1::3025
+start_server server-1 -e RELEASE=smoke
+start_server server-2 -e RELEASE=smoke
+check "postgres ready" wait_log "$run_id-postgres" "$PG_READY"
+check "redis ready" wait_log "$run_id-redis" "$REDIS_READY"
+check "mail ready" wait_log "$run_id-mail" "$MAIL_READY"
+check "server-1 ready" wait_log "$run_id-server-1" "$SERVER_READY"
+check "server-2 ready" wait_log "$run_id-server-2" "$SERVER_READY"
 
 check "postgres logs ready exactly once" test "$(docker logs "$run_id-postgres" 2>&1 | grep -c 'ready to accept connections')" = 1
 check "postgres: password login over TLS" docker exec -e PGPASSWORD=smoke-pg-pass "$run_id-postgres" \
@@ -96,8 +31,12 @@ check "postgres: password login over TLS" docker exec -e PGPASSWORD=smoke-pg-pas
 check "postgres: wrong password refused" bash -c "! docker exec -e PGPASSWORD=nope $run_id-postgres psql 'host=127.0.0.1 user=ocmt dbname=ocmt' -c 'select 1'"
 check "postgres: the right password without TLS is refused by pg_hba" bash -c "docker exec -e PGPASSWORD=smoke-pg-pass $run_id-postgres psql 'host=127.0.0.1 user=ocmt dbname=ocmt sslmode=disable' -c 'select 1' 2>&1 | grep -q 'no encryption'"
 check "redis: NOAUTH without password" bash -c "docker exec $run_id-redis redis-cli ping | grep -q NOAUTH"
-check "redis: PONG with password" bash -c "docker exec $run_id-redis redis-cli -a smoke-redis-pass --no-auth-warning ping | grep -q PONG"
-check "redis: volatile-lru, 256mb, appendonly" bash -c "docker exec $run_id-redis redis-cli -a smoke-redis-pass --no-auth-warning config get maxmemory-policy maxmemory appendonly | tr '\n' ' ' | grep -q 'volatile-lru.*268435456\|268435456.*volatile-lru' && docker exec $run_id-redis redis-cli -a smoke-redis-pass --no-auth-warning config get appendonly | grep -q yes"
+check "redis: PONG with password" test "$(redis_cli ping 2>&1)" = PONG
+redis_config_ok() {
+  redis_cli config get maxmemory-policy maxmemory appendonly | tr '\n' ' ' | grep -q 'volatile-lru.*268435456\|268435456.*volatile-lru' &&
+    redis_cli config get appendonly | grep -q yes
+}
+check "redis: volatile-lru, 256mb, appendonly" redis_config_ok
 smtp_port=$(host_port mail 3025)
 check "mail: SMTP banner on loopback" bash -c "exec 3<>/dev/tcp/127.0.0.1/$smtp_port; head -c 4 <&3 | grep -q 220"
 
@@ -113,16 +52,16 @@ check "/health is 200" grep -q "^HTTP/1.1 200" "$work/h"
 check "/health body" grep -qx '{"status":"ok","relay":{"connected":true},"release":"smoke"}' "$work/b"
 for header in Content-Security-Policy Strict-Transport-Security X-Frame-Options X-Content-Type-Options \
   Referrer-Policy Cross-Origin-Opener-Policy Cross-Origin-Resource-Policy X-Permitted-Cross-Domain-Policies; do
-  check "$header exactly once" test "$(count_header "$work/h" "$header")" = 1
+  check "$header exactly once" test "$(header_count "$header")" = 1
 done
-check "HSTS value" test "$(header_value "$work/h" Strict-Transport-Security)" = "max-age=31536000; includeSubDomains; preload"
-check "Server has no version" test "$(header_value "$work/h" Server)" = nginx
-check "no X-Powered-By" test "$(count_header "$work/h" X-Powered-By)" = 0
+check "HSTS value" test "$(header_value Strict-Transport-Security)" = "max-age=31536000; includeSubDomains; preload"
+check "Server has no version" test "$(header_value Server)" = nginx
+check "no X-Powered-By" test "$(header_count X-Powered-By)" = 0
 
 "${curl_tls[@]}" -D "$work/h" -o "$work/b" "$base/no/such/route"
 check "unknown route is 404" grep -q "^HTTP/1.1 404" "$work/h"
 check "404 body shape" grep -q '^{"error":{"code":"NOT_FOUND","message":' "$work/b"
-check "404 carries CSP once" test "$(count_header "$work/h" Content-Security-Policy)" = 1
+check "404 carries CSP once" test "$(header_count Content-Security-Policy)" = 1
 
 "${curl_tls[@]}" -D "$work/h" -o "$work/b" "$base/api/auth/me"
 check "/api/auth/me without token is 401" grep -qx '{"error":"Authentication required"}' "$work/b"
@@ -135,7 +74,7 @@ check "malformed JSON is 400 INVALID_JSON" grep -q INVALID_JSON "$work/b"
 
 curl -s --max-time 10 -D "$work/h" -o /dev/null "http://127.0.0.1:$HTTP/health?x=1" -H "Host: localhost:$HTTP"
 check "port 80 answers 301" grep -q "^HTTP/1.1 301" "$work/h"
-check "301 goes to the public HTTPS port" test "$(header_value "$work/h" Location)" = "https://localhost:$HTTPS/health?x=1"
+check "301 goes to the public HTTPS port" test "$(header_value Location)" = "https://localhost:$HTTPS/health?x=1"
 
 for _ in 1 2 3 4 5 6; do "${curl_tls[@]}" -o /dev/null "$base/health"; done
 check "round robin reached server-1" bash -c "docker logs $run_id-server-1 2>&1 | grep -q 'GET /health 200'"
@@ -174,11 +113,11 @@ check "nginx without a certificate fails clearly" bash -c "docker run --rm -e UP
 echo "== server switches (one replica each, straight to port 3000)"
 server_switch() { # server_switch NAME ENV PATH CHECK-COMMAND (gets the header file and body file)
   local name=$1 env=$2 path=$3; shift 3
-  start "$name" "$name" -p 127.0.0.1::3000 -e "$env" "ocmt-ref/server:$TAG"
-  if ! wait_log "$run_id-$name" "OCMT reference server listening on" 30; then bad "$env starts"; return; fi
-  curl -s --max-time 10 -H 'X-Forwarded-Proto: https' -D "$work/h" -o "$work/b" "http://127.0.0.1:$(host_port "$name" 3000)$path"
+  start_server "$name" -p 127.0.0.1::3000 -e "$env"
+  if ! wait_log "$run_id-$name" "$SERVER_READY" 30; then bad "$env starts"; return; fi
+  curl -s --max-time 10 -H 'X-Forwarded-Proto: https' -D "$work/h" -o "$work/b" "$(direct "$name")$path"
   check "$env" "$@"
-  docker rm -f "$run_id-$name" >/dev/null
+  remove "$name"
 }
 server_switch sw-hsts-missing BREAK_HSTS=missing /health bash -c "! grep -qi '^Strict-Transport-Security:' $work/h"
 server_switch sw-hsts-short BREAK_HSTS=short /health bash -c "grep -qix 'Strict-Transport-Security: max-age=86400.' $work/h"
@@ -194,18 +133,16 @@ server_switch sw-text BREAK_HEALTH=text /health bash -c "grep -qi '^Content-Type
 check "unknown switch value stops the server" bash -c "docker run --rm -e BREAK_HSTS=sometimes ocmt-ref/server:$TAG 2>&1 | grep -q 'BREAK_HSTS=sometimes is not a known value'"
 
 echo "== redis switch"
-start redis-open redis-open -e BREAK_REDIS_PASSWORD=1 "ocmt-ref/redis:$TAG"
-wait_log "$run_id-redis-open" "Ready to accept connections" 20 >/dev/null
+start_redis redis-open -e BREAK_REDIS_PASSWORD=1
+wait_log "$run_id-redis-open" "$REDIS_READY" 20 >/dev/null
 check "BREAK_REDIS_PASSWORD=1 answers without a password" bash -c "docker exec $run_id-redis-open redis-cli ping | grep -q PONG"
 check "redis without REDIS_PASSWORD fails clearly" bash -c "docker run --rm ocmt-ref/redis:$TAG 2>&1 | grep -q 'REDIS_PASSWORD is required'"
 
 echo "== postgres switch"
-start postgres-plain postgres-plain -e POSTGRES_USER=ocmt -e POSTGRES_PASSWORD=smoke-pg-pass -e BREAK_POSTGRES_PLAINTEXT=1 "ocmt-ref/postgres:$TAG"
-wait_log "$run_id-postgres-plain" "database system is ready to accept connections" 30 >/dev/null
+start_postgres postgres-plain smoke-pg-pass -e BREAK_POSTGRES_PLAINTEXT=1
+wait_log "$run_id-postgres-plain" "$PG_READY" 30 >/dev/null
 check "BREAK_POSTGRES_PLAINTEXT=1 lets a password login in without TLS" docker exec -e PGPASSWORD=smoke-pg-pass "$run_id-postgres-plain" \
   psql "host=127.0.0.1 user=ocmt dbname=ocmt sslmode=disable" -Atc "select 1"
 check "an unknown BREAK_POSTGRES_PLAINTEXT value stops postgres" bash -c "docker run --rm -e BREAK_POSTGRES_PLAINTEXT=yes ocmt-ref/postgres:$TAG 2>&1 | grep -q 'BREAK_POSTGRES_PLAINTEXT must be 1'"
 
-echo
-echo "smoke: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish smoke
