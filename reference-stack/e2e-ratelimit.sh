@@ -11,13 +11,8 @@
 # whole subnet would believe whatever X-Forwarded-For a host-side client made up.
 set -uo pipefail
 
-TAG=${TAG:-dev}
-run_id="ocmt-e2e-rl-$$"
-net="$run_id"
-work=$(mktemp -d)
-containers=()
-passed=0
-failed=0
+# shellcheck source=e2e-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/e2e-lib.sh" ocmt-e2e-rl
 
 REDIS_PW=e2e-redis-pass
 PG_PW=e2e-pg-pass
@@ -25,72 +20,15 @@ PASSPHRASE="e2e backup passphrase $$ $RANDOM"
 STRICT_WINDOW_MS=20000
 ENCRYPTION_KEY=$(openssl rand -hex 32)
 
-cleanup() {
-  for c in "${containers[@]}"; do docker rm -f "$c" >/dev/null 2>&1; done
-  docker network rm "$net" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-ok() { passed=$((passed + 1)); echo "  ok   $*"; }
-bad() { failed=$((failed + 1)); echo "  FAIL $*"; }
-fails() { ! "$@"; }
-check() { # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@" >/dev/null 2>&1; then ok "$what"; else bad "$what"; fi
-}
-
-wait_log() { # wait_log CONTAINER TEXT [SECONDS] [COUNT]
-  local deadline=$(( $(date +%s) + ${3:-60} )) want=${4:-1}
-  until [ "$(docker logs "$1" 2>&1 | grep -cF "$2")" -ge "$want" ]; do
-    if [ "$(date +%s)" -ge "$deadline" ] || [ "$(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" != true ]; then
-      echo "  $1 did not log '$2' ($want times):"; docker logs "$1" 2>&1 | tail -20 | sed 's/^/    /'
-      return 1
-    fi
-    sleep 0.2
-  done
-}
-
-start() { # start NAME [docker run args...] IMAGE [command...]
-  local name="$run_id-$1" alias=$1; shift
-  containers+=("$name")
-  docker run -d --name "$name" --network "$net" --network-alias "$alias" "$@" >/dev/null
-}
-
-remove() { docker rm -f "$run_id-$1" >/dev/null 2>&1; }
-
-free_port() {
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 20000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
-header_value() { grep -i "^$1:" "$work/h" | head -1 | sed 's/^[^:]*: *//' | tr -d '\r'; }
-header_count() { grep -ic "^$1:" "$work/h"; }
-
 echo "== network, certificate, backing services"
-subnet="" ; range="" ; gateway=""
-for _ in 1 2 3 4 5 6 7 8; do
-  third=$(( 16 + RANDOM % 200 ))
-  if docker network create --subnet "10.231.$third.0/24" --ip-range "10.231.$third.128/25" \
-      --gateway "10.231.$third.1" "$net" >/dev/null 2>&1; then
-    subnet="10.231.$third.0/24"; range="10.231.$third.128/25"; gateway="10.231.$third.1"
-    break
-  fi
-done
-[ -n "$subnet" ] || { echo "could not create a Docker network with a free 10.231.x.0/24 subnet"; exit 1; }
+create_network 231
 echo "  network $net: subnet $subnet, containers in $range, gateway $gateway"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
-  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-  -keyout "$work/server.key" -out "$work/server.crt" 2>/dev/null
+make_cert
 
-start postgres -e POSTGRES_USER=ocmt -e POSTGRES_PASSWORD=$PG_PW -e POSTGRES_DB=ocmt "ocmt-ref/postgres:$TAG"
-start redis -e REDIS_PASSWORD=$REDIS_PW "ocmt-ref/redis:$TAG"
-check "postgres ready" wait_log "$run_id-postgres" "database system is ready to accept connections"
-check "redis ready" wait_log "$run_id-redis" "Ready to accept connections"
-redis_cli() { docker exec "$run_id-redis" redis-cli -a "$REDIS_PW" --no-auth-warning "$@"; }
+start_postgres postgres "$PG_PW"
+start_redis redis -e REDIS_PASSWORD="$REDIS_PW"
+check "postgres ready" wait_log "$run_id-postgres" "$PG_READY"
+check "redis ready" wait_log "$run_id-redis" "$REDIS_READY"
 
 DATABASE_URL="postgresql://ocmt:$PG_PW@postgres:5432/ocmt?sslmode=require"
 
@@ -100,20 +38,14 @@ stack_up() {
   remove nginx; remove server-1; remove server-2
   redis_cli FLUSHALL >/dev/null
   local common=(-e REDIS_URL="redis://:$REDIS_PW@redis:6379" -e TRUST_PROXY=1 -e TRUSTED_PROXIES="$range"
-    -e RATE_LIMIT_STRICTAUTH_WINDOW_MS=$STRICT_WINDOW_MS -e DATABASE_URL="$DATABASE_URL"
+    -e RATE_LIMIT_STRICTAUTH_WINDOW_MS="$STRICT_WINDOW_MS" -e DATABASE_URL="$DATABASE_URL"
     -e ENCRYPTION_KEY="$ENCRYPTION_KEY")
-  start server-1 "${common[@]}" "$@" "ocmt-ref/server:$TAG"
-  start server-2 "${common[@]}" "$@" "ocmt-ref/server:$TAG"
-  wait_log "$run_id-server-1" "OCMT reference server listening on 3000" 60 || return 1
-  wait_log "$run_id-server-2" "OCMT reference server listening on 3000" 60 || return 1
+  start_server server-1 "${common[@]}" "$@"
+  start_server server-2 "${common[@]}" "$@"
+  wait_log "$run_id-server-1" "$SERVER_READY" 60 || return 1
+  wait_log "$run_id-server-2" "$SERVER_READY" 60 || return 1
   HTTPS=$(free_port)
-  containers+=("$run_id-nginx")
-  docker create --name "$run_id-nginx" --network "$net" --network-alias nginx -p "127.0.0.1:$HTTPS:443" \
-    -e UPSTREAMS=server-1:3000,server-2:3000 -e HTTPS_PUBLIC_PORT="$HTTPS" "ocmt-ref/nginx:$TAG" >/dev/null
-  docker cp "$work/server.crt" "$run_id-nginx:/etc/nginx/tls/server.crt"
-  docker cp "$work/server.key" "$run_id-nginx:/etc/nginx/tls/server.key"
-  docker start "$run_id-nginx" >/dev/null
-  wait_log "$run_id-nginx" "start worker processes" 20 || return 1
+  start_nginx nginx "$HTTPS" ""
 }
 
 # req METHOD PATH [curl args...]: headers to $work/h, body to $work/b, prints the status.
@@ -287,8 +219,8 @@ check "backup file owned by uid 1000, mode 600" test "$(stat -c '%u %a' "$dir/$n
 check "backup is an OpenPGP message, not gzip or SQL" bash -c "! gzip -t '$dir/$newest' 2>/dev/null && ! grep -q 'CREATE TABLE' '$dir/$newest' && head -c1 '$dir/$newest' | od -An -tx1 | grep -qE '8c|c3'"
 check "passphrase appears in no log and no file" bash -c "! docker logs $run_id-backup 2>&1 | grep -qF '$PASSPHRASE' && ! grep -rqF '$PASSPHRASE' '$dir'"
 
-start restore-pg -e POSTGRES_USER=ocmt -e POSTGRES_PASSWORD=$PG_PW -e POSTGRES_DB=ocmt "ocmt-ref/postgres:$TAG"
-check "fresh postgres for the restore" wait_log "$run_id-restore-pg" "database system is ready to accept connections"
+start_postgres restore-pg "$PG_PW"
+check "fresh postgres for the restore" wait_log "$run_id-restore-pg" "$PG_READY"
 restore() { # restore FILE DATABASE [docker run args...]: backup-restore in a throwaway backup container
   local file=$1 db=$2; shift 2
   docker run --rm --network "$net" -v "$dir:/backups:ro" -e BACKUP_PASSPHRASE="$PASSPHRASE" "$@" "ocmt-ref/backup:$TAG" \
@@ -333,6 +265,4 @@ check "a /backups the image cannot write stops it with the fix in the message" b
 check "missing BACKUP_PASSPHRASE stops it" bash -c \
   "docker run --rm -e DATABASE_URL=postgresql://x@y/z ocmt-ref/backup:$TAG 2>&1 | grep -q 'BACKUP_PASSPHRASE is required'"
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish
