@@ -14,13 +14,8 @@
 # client", and a made-up X-Forwarded-For from the host is not believed.
 set -uo pipefail
 
-TAG=${TAG:-dev}
-run_id="ocmt-e2e-auth-$$"
-net="$run_id"
-work=$(mktemp -d)
-containers=()
-passed=0
-failed=0
+# shellcheck source=e2e-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/e2e-lib.sh" ocmt-e2e-auth
 
 PG_PW="e2e-pg-$RANDOM$RANDOM"
 REDIS_PW="e2e-redis-$RANDOM$RANDOM"
@@ -28,47 +23,6 @@ ENCRYPTION_KEY=$(openssl rand -hex 32)
 ADMIN_TOKEN=$(openssl rand -hex 24)
 AGENT_TOKEN=$(openssl rand -hex 32)
 printf '%s\n' "$PG_PW" "$REDIS_PW" "$ENCRYPTION_KEY" "$ADMIN_TOKEN" "$AGENT_TOKEN" > "$work/secrets"
-
-cleanup() {
-  for c in "${containers[@]}"; do docker rm -f "$c" >/dev/null 2>&1; done
-  docker network rm "$net" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-ok() { passed=$((passed + 1)); echo "  ok   $*"; }
-bad() { failed=$((failed + 1)); echo "  FAIL $*"; }
-check() { # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@" >/dev/null 2>&1; then ok "$what"; else bad "$what"; fi
-}
-
-wait_log() { # wait_log CONTAINER TEXT [SECONDS]
-  local deadline=$(( $(date +%s) + ${3:-90} ))
-  until docker logs "$1" 2>&1 | grep -qF "$2"; do
-    if [ "$(date +%s)" -ge "$deadline" ] || [ "$(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" != true ]; then
-      echo "  $1 did not log '$2':"; docker logs "$1" 2>&1 | tail -20 | sed 's/^/    /'
-      return 1
-    fi
-    sleep 0.2
-  done
-}
-
-start() { # start NAME [docker run args...] IMAGE [command...]
-  local name="$run_id-$1" alias=$1; shift
-  containers+=("$name")
-  docker run -d --name "$name" --network "$net" --network-alias "$alias" "$@" >/dev/null
-}
-
-free_port() {
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 20000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
-host_port() { docker port "$run_id-$1" "$2" | head -1 | sed 's/.*://'; }
 
 # ---- HTTP helpers: req sets $code, keeps headers in $work/h and the body in $work/b -------------
 
@@ -83,7 +37,6 @@ post_json() { # post_json BASE PATH JSON [curl args...]
 }
 body() { cat "$work/b"; }
 jf() { jq -r "$1" "$work/b" 2>/dev/null; }
-header_value() { grep -i "^$1:" "$work/h" | head -1 | sed 's/^[^:]*: *//' | tr -d '\r'; }
 cookie_line() { grep -i "^Set-Cookie: $1=" "$work/h" | head -1 | tr -d '\r'; }
 is() { [ "$code" = "$1" ] && [ "$(body)" = "$2" ]; } # is STATUS EXACT-BODY
 sha() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
@@ -119,24 +72,13 @@ login() { # login BASE EMAIL: prints a session token
 me() { req "$1" GET /api/auth/me -H "X-Session-Token: $2"; } # me BASE TOKEN
 
 echo "== network, certificate, backing services"
-subnet="" ; range="" ; gateway=""
-for _ in 1 2 3 4 5 6 7 8; do
-  third=$(( 16 + RANDOM % 200 ))
-  if docker network create --subnet "10.232.$third.0/24" --ip-range "10.232.$third.128/25" \
-      --gateway "10.232.$third.1" "$net" >/dev/null 2>&1; then
-    subnet="10.232.$third.0/24"; range="10.232.$third.128/25"; gateway="10.232.$third.1"
-    break
-  fi
-done
-[ -n "$subnet" ] || { echo "could not create a network with a free 10.232.x.0/24 subnet"; exit 1; }
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
-  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-  -keyout "$work/server.key" -out "$work/server.crt" 2>/dev/null
+create_network 232
+make_cert
 
-start postgres -e POSTGRES_USER=ocmt -e POSTGRES_PASSWORD="$PG_PW" -e POSTGRES_DB=ocmt "ocmt-ref/postgres:$TAG"
-start redis -e REDIS_PASSWORD="$REDIS_PW" "ocmt-ref/redis:$TAG"
-start mail -p 127.0.0.1::3143 "ocmt-ref/server:$TAG" java -cp /app/ocmt-reference.jar io.ocmt.reference.mail.MailServerMain
-check "mail ready" wait_log "$run_id-mail" "OCMT reference mail server ready"
+start_postgres postgres "$PG_PW"
+start_redis redis -e REDIS_PASSWORD="$REDIS_PW"
+start_mail -p 127.0.0.1::3143
+check "mail ready" wait_log "$run_id-mail" "$MAIL_READY" 90
 IMAP=$(host_port mail 3143)
 
 HTTPS=$(free_port); HTTP=$(free_port)
@@ -158,22 +100,15 @@ server_env=(
 )
 
 echo "== two replicas behind nginx, starting together against an empty database"
-start server-1 "${server_env[@]}" "ocmt-ref/server:$TAG"
-start server-2 "${server_env[@]}" "ocmt-ref/server:$TAG"
-check "server-1 ready" wait_log "$run_id-server-1" "OCMT reference server listening on 3000"
-check "server-2 ready" wait_log "$run_id-server-2" "OCMT reference server listening on 3000"
+start_server server-1 "${server_env[@]}"
+start_server server-2 "${server_env[@]}"
+check "server-1 ready" wait_log "$run_id-server-1" "$SERVER_READY" 90
+check "server-2 ready" wait_log "$run_id-server-2" "$SERVER_READY" 90
 check "both created the schema under the advisory lock" bash -c "docker logs $run_id-server-1 2>&1 | grep -q 'Database schema ready' && docker logs $run_id-server-2 2>&1 | grep -q 'Database schema ready'"
 check "every table exists" test "$(sql "select count(*) from information_schema.tables where table_schema='public' and table_name in ('users','sessions','magic_links','user_integrations','secrets','audit_log','security_events','admin_ip_allowlist')")" = 8
 check "the server connects to postgres over TLS" test "$(sql "select count(*) from pg_stat_ssl s join pg_stat_activity a using (pid) where a.application_name='ocmt-reference' and s.ssl")" -ge 1
 
-containers+=("$run_id-nginx")
-docker create --name "$run_id-nginx" --network "$net" --network-alias nginx \
-  -p "127.0.0.1:$HTTPS:443" -p "127.0.0.1:$HTTP:80" \
-  -e UPSTREAMS=server-1:3000,server-2:3000 -e HTTPS_PUBLIC_PORT="$HTTPS" "ocmt-ref/nginx:$TAG" >/dev/null
-docker cp "$work/server.crt" "$run_id-nginx:/etc/nginx/tls/server.crt"
-docker cp "$work/server.key" "$run_id-nginx:/etc/nginx/tls/server.key"
-docker start "$run_id-nginx" >/dev/null
-check "nginx ready" wait_log "$run_id-nginx" "start worker processes" 20
+check "nginx ready" start_nginx nginx "$HTTPS" "$HTTP"
 
 echo "== magic-link login"
 A="alice-$$@example.test"
@@ -338,7 +273,8 @@ V1=$(jf .vaultSessionToken); remember "$V1"
 check "right password after the window: 200 {vaultSessionToken, expiresIn 3600}" bash -c "[ $code = 200 ] && jq -e '.success == true and .expiresIn == 3600 and (.vaultSessionToken | test(\"^[0-9a-f]{64}$\"))' $work/b"
 check "vault cookie: ocmt_vault_session, HttpOnly, Secure" bash -c "l='$(cookie_line ocmt_vault_session)'; [[ \$l == *HttpOnly* && \$l == *Secure* ]]"
 check "unlock failures are security events" test "$(sql "select count(*) from security_events where event_type='vault.unlock_failed'")" = 2
-check "Redis keeps the vault session under the token's hash, not the token" bash -c "docker exec $run_id-redis redis-cli -a '$REDIS_PW' --no-auth-warning exists vault:session:$(sha "$V1") | grep -q 1 && docker exec $run_id-redis redis-cli -a '$REDIS_PW' --no-auth-warning exists vault:session:$V1 | grep -q 0"
+check "Redis keeps the vault session under the token's hash, not the token" \
+  test "$(redis_cli exists "vault:session:$(sha "$V1")" 2>&1)/$(redis_cli exists "vault:session:$V1" 2>&1)" = 1/0
 req "$base" GET /api/vault/data -H "X-Session-Token: $S1"
 check "data without X-Vault-Session: 401 VAULT_LOCKED" is 401 '{"error":"Vault is locked","code":"VAULT_LOCKED"}'
 req "$base" GET /api/vault/data -H "X-Session-Token: $S1" -H "X-Vault-Session: $V1"
@@ -424,9 +360,8 @@ echo "== one replica per configuration or switch, straight to port 3000"
 # replica NAME [extra -e args...]: starts it with the shared environment, waits until ready.
 replica() {
   local name=$1; shift
-  start "$name" -p 127.0.0.1::3000 "${server_env[@]}" "$@" "ocmt-ref/server:$TAG"
+  start_server "$name" -p 127.0.0.1::3000 "${server_env[@]}" "$@"
 }
-direct() { echo "http://127.0.0.1:$(host_port "$1" 3000)"; }
 replica short -e USER_SESSION_TIMEOUT_MS=2000 -e MAGIC_LINK_TTL_MS=1500
 replica sw-lifetime -e BREAK_SESSION_LIFETIME=1 -e USER_SESSION_TIMEOUT_MS=2000
 replica sw-logout -e BREAK_LOGOUT=1
@@ -441,7 +376,7 @@ replica sw-csrf -e BREAK_CSRF=1
 replica no-admin-token -e ADMIN_TOKEN=
 replica admin-ip -e ADMIN_ALLOWED_IPS=192.0.2.0/24
 for r in short sw-lifetime sw-logout sw-reuse sw-limit sw-admin sw-plain sw-raw sw-query sw-enum sw-csrf no-admin-token admin-ip; do
-  wait_log "$run_id-$r" "OCMT reference server listening on 3000" 120 >/dev/null || bad "$r starts"
+  wait_log "$run_id-$r" "$SERVER_READY" 120 >/dev/null || bad "$r starts"
 done
 
 u="short-$$@example.test"; b=$(direct short)
@@ -505,7 +440,7 @@ check "a malformed ENCRYPTION_KEY stops startup (non-zero exit, clear message)" 
 out=$(docker run --rm -e BREAK_LOGOUT=yes "ocmt-ref/server:$TAG" 2>&1)
 check "an unknown switch value stops startup" grep -q 'BREAK_LOGOUT=yes is not a known value' <<<"$out"
 docker restart "$run_id-server-1" >/dev/null
-check "a restarted replica finds the schema in place and serves" bash -c "sleep 1; for i in \$(seq 1 150); do [ \$(docker logs $run_id-server-1 2>&1 | grep -c 'OCMT reference server listening on 3000') -ge 2 ] && exit 0; sleep 0.2; done; exit 1"
+check "a restarted replica finds the schema in place and serves" wait_log "$run_id-server-1" "$SERVER_READY" 31 2
 
 echo "== no secret in any server log"
 logs="$work/all.log"
@@ -519,6 +454,4 @@ done < "$work/secrets"
 check "no token, link, key or password appears in the servers' logs ($(wc -l < "$work/secrets") secrets checked)" test "$leaks" = 0
 check "security events are JSON lines with the marker field" bash -c "grep '\"type\":\"security_event\"' $logs | head -50 | jq -e . >/dev/null"
 
-echo
-echo "e2e-auth: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish e2e-auth
