@@ -375,7 +375,8 @@ replica sw-enum -e BREAK_ENUMERATION=1
 replica sw-csrf -e BREAK_CSRF=1
 replica no-admin-token -e ADMIN_TOKEN=
 replica admin-ip -e ADMIN_ALLOWED_IPS=192.0.2.0/24
-for r in short sw-lifetime sw-logout sw-reuse sw-limit sw-admin sw-plain sw-raw sw-query sw-enum sw-csrf no-admin-token admin-ip; do
+replica sw-admin-ip -e ADMIN_ALLOWED_IPS=192.0.2.0/24 -e BREAK_ADMIN_IP_ALLOWLIST=1
+for r in short sw-lifetime sw-logout sw-reuse sw-limit sw-admin sw-plain sw-raw sw-query sw-enum sw-csrf no-admin-token admin-ip sw-admin-ip; do
   wait_log "$run_id-$r" "$SERVER_READY" 120 >/dev/null || bad "$r starts"
 done
 
@@ -433,6 +434,10 @@ req "$(direct no-admin-token)" GET /api/admin/users -H "Authorization: Bearer $A
 check "ADMIN_TOKEN unset: 500 Admin token not configured" is 500 '{"error":"Admin token not configured"}'
 req "$(direct admin-ip)" GET /api/admin/users -H "Authorization: Bearer $ADMIN_TOKEN" -H 'X-Forwarded-For: 192.0.2.5'
 check "ADMIN_ALLOWED_IPS without the client (X-Forwarded-For from an untrusted peer ignored): 403" is 403 '{"error":"Admin access denied","code":"ADMIN_IP_NOT_ALLOWED"}'
+req "$(direct sw-admin-ip)" GET /api/admin/users -H "Authorization: Bearer $ADMIN_TOKEN"
+check "BREAK_ADMIN_IP_ALLOWLIST=1: a client outside ADMIN_ALLOWED_IPS gets 200 with the token" test "$code" = 200
+req "$(direct sw-admin-ip)" GET /api/admin/users
+check "BREAK_ADMIN_IP_ALLOWLIST=1: the token is still required (401)" test "$code" = 401
 
 echo "== startup checks"
 out=$(docker run --rm -e DATABASE_URL=postgresql://u:p@nowhere:5432/db -e ENCRYPTION_KEY=abc123 "ocmt-ref/server:$TAG" 2>&1); rc=$?

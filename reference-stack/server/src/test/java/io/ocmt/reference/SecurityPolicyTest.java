@@ -91,6 +91,7 @@ class SecurityPolicyTest {
                 Arguments.of(Switch.MAGIC_LINK_REUSE, "1", unchanged()),
                 Arguments.of(Switch.SESSION_LIMIT, "1", unchanged()),
                 Arguments.of(Switch.ADMIN_GUARD, "1", unchanged()),
+                Arguments.of(Switch.ADMIN_IP_ALLOWLIST, "1", unchanged()),
                 Arguments.of(Switch.SECRETS_PLAINTEXT, "1", unchanged()),
                 Arguments.of(Switch.SESSION_TOKENS_RAW, "1", unchanged()),
                 Arguments.of(Switch.QUERY_TOKEN, "1", unchanged()),

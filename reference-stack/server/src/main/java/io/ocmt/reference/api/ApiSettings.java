@@ -106,6 +106,7 @@ public final class ApiSettings {
                 + "; session timeout " + sessionTimeoutMs + " ms, at most " + maxSessionsPerUser + " per user"
                 + "; admin token " + (adminToken == null ? "NOT SET (admin routes answer 500)" : "set")
                 + ", admin IPs " + (adminAllowedIps.isEmpty() ? "any" : adminAllowedIps.toString())
+                + (switches.is(io.ocmt.reference.Switch.ADMIN_IP_ALLOWLIST, "1") ? " NOT ENFORCED (BREAK_ADMIN_IP_ALLOWLIST)" : "")
                 + "; agent token " + (agentServerToken == null ? "NOT SET (internal routes refuse everyone)" : "set")
                 + "; encryption key version " + secrets.currentVersion();
     }

@@ -1,16 +1,19 @@
 package io.ocmt.reference.api;
 
+import io.ocmt.reference.Switch;
+import io.ocmt.reference.Switches;
 import io.ocmt.reference.net.Cidr;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** ADMIN_ALLOWED_IPS matching and Bearer parsing, the pure parts of the admin guard. */
+/** ADMIN_ALLOWED_IPS matching (and its switch) and Bearer parsing, the pure parts of the admin guard. */
 class AdminGuardTest {
 
     static final List<Cidr> LIST = Cidr.parseList("10.0.0.0/8, 192.168.1.0/24,2001:db8::/32,203.0.113.7");
@@ -33,6 +36,17 @@ class AdminGuardTest {
         // An IPv4-mapped IPv6 client is the IPv4 address it maps.
         assertTrue(AdminRoutes.ipAllowed(LIST, "::ffff:10.1.2.3"));
         assertFalse(AdminRoutes.ipAllowed(LIST, "11.0.0.1"));
+    }
+
+    @Test
+    void theAllowlistSwitchLetsEveryAddressThroughAndNothingElseDoes() {
+        Switches broken = Switches.of(Map.of(Switch.ADMIN_IP_ALLOWLIST, "1"));
+        assertTrue(AdminRoutes.ipAllowed(LIST, "11.0.0.1", broken));
+        assertTrue(AdminRoutes.ipAllowed(LIST, "unknown", broken));
+        assertFalse(AdminRoutes.ipAllowed(LIST, "11.0.0.1", Switches.none()));
+        assertTrue(AdminRoutes.ipAllowed(LIST, "10.1.2.3", Switches.none()));
+        // The token switch opens the token check only; the allowlist still applies.
+        assertFalse(AdminRoutes.ipAllowed(LIST, "11.0.0.1", Switches.of(Map.of(Switch.ADMIN_GUARD, "1"))));
     }
 
     @Test
