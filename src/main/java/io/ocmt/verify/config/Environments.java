@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ocmt.verify.config.internal.Overrides;
+import io.ocmt.verify.report.Redactor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -136,6 +139,7 @@ public final class Environments {
                         + ". Fix: the path of the PEM file of the CA that issued the target's certificate.");
             }
         }
+        requireProxyUrl(env.grants().outsideProxy().url(), "grants.outsideProxy.url", where);
         env.secrets().forEach((logical, variable) -> {
             if (variable == null || !variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 throw new ConfigException("secrets." + logical + " must name an environment variable, not hold a value" + where + ".");
@@ -147,6 +151,42 @@ public final class Environments {
         if (url == null || !url.startsWith(scheme + "://")) {
             throw new ConfigException(key + " is '" + url + "'" + where + ". Fix: a " + scheme + ":// URL of the target.");
         }
+    }
+
+    /**
+     * A proxy grant is {@code http://host:port} and nothing else: the suite speaks plain HTTP to the
+     * proxy and tunnels TLS to the target through it, so an https:// proxy, a path or a missing port
+     * would mean something the suite does not do. Credentials would be printed with every failure
+     * that names the proxy, so they are refused, and never echoed.
+     */
+    static void requireProxyUrl(String url, String key, String where) {
+        if (url == null) {
+            return;
+        }
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        String problem;
+        if (uri == null || !"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            problem = "is not an http://host:port URL";
+        } else if (uri.getRawUserInfo() != null) {
+            problem = "carries credentials";
+        } else if (uri.getPort() < 1) {
+            problem = "has no port";
+        } else if (!(uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            problem = "has a path, query or fragment";
+        } else {
+            return;
+        }
+        String shown = uri != null && uri.getRawUserInfo() != null
+                ? url.trim().replace(uri.getRawUserInfo() + "@", Redactor.MASK + "@") : url.trim();
+        throw new ConfigException(key + " '" + shown + "' " + problem + where
+                + ". Fix: the http://host:port of an HTTP CONNECT proxy whose egress address is outside the target's"
+                + " admin IP allowlist, e.g. http://egress-test.internal:3128, or null where there is none.");
     }
 
     private static ObjectNode defaults(ObjectMapper yaml) {

@@ -1,5 +1,7 @@
 package io.ocmt.verify.config;
 
+import java.net.URI;
+
 /**
  * What an environment lets the suite touch besides the public HTTPS interface. Secret values are
  * never here: the {@code *Secret} fields name keys of {@code secrets:}.
@@ -7,7 +9,7 @@ package io.ocmt.verify.config;
  * @param destructive whether tests may use up the runner's rate-limit budget or lock accounts out
  */
 public record Grants(boolean destructive, Mailbox mailbox, Database database, Backups backups, Redis redis,
-                     Postgres postgres) {
+                     Postgres postgres, OutsideProxy outsideProxy) {
 
     public record Mailbox(String type, String host, int port, boolean tls, String username, String passwordSecret,
                           boolean loginAsRecipient, String baseAddress, String mailpitUrl) {
@@ -47,6 +49,24 @@ public record Grants(boolean destructive, Mailbox mailbox, Database database, Ba
     public record Postgres(String host, int port) {
         public boolean granted() {
             return host != null;
+        }
+    }
+
+    /**
+     * An HTTP proxy that tunnels with CONNECT and leaves from an address the target's admin IP
+     * allowlist does not contain: requests sent through it show what the admin API does for a client
+     * outside the allowlist. Checked when the environment loads (see {@link Environments}).
+     *
+     * @param url {@code http://host:port} of the proxy, e.g. {@code http://egress-test.internal:3128}
+     */
+    public record OutsideProxy(String url) {
+        public boolean granted() {
+            return url != null;
+        }
+
+        /** The proxy's address; only for a granted, validated grant. */
+        public URI uri() {
+            return URI.create(url.trim());
         }
     }
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** A thing an environment may let the suite touch; {@link #missing} says which key grants it. */
 public enum Grant {
-    MAILBOX, DATABASE, DATABASE_WRITE, BACKUPS, REDIS, POSTGRES, DESTRUCTIVE;
+    MAILBOX, DATABASE, DATABASE_WRITE, BACKUPS, REDIS, POSTGRES, OUTSIDE_PROXY, DESTRUCTIVE;
 
     /** Empty when granted; otherwise the skip reason: which key, which value, what was expected. */
     public Optional<String> missing(Environment env) {
@@ -26,6 +26,9 @@ public enum Grant {
                     : Optional.of("grants.redis.host is not set" + where + ", expected the Redis host reachable from this runner");
             case POSTGRES -> g.postgres().granted() ? Optional.empty()
                     : Optional.of("grants.postgres.host is not set" + where + ", expected the PostgreSQL host reachable from this runner");
+            case OUTSIDE_PROXY -> g.outsideProxy().granted() ? Optional.empty()
+                    : Optional.of("grants.outsideProxy.url is not set" + where + ", expected the http://host:port of an HTTP"
+                    + " CONNECT proxy whose egress address is outside the target's admin IP allowlist");
             case DESTRUCTIVE -> g.destructive() ? Optional.empty()
                     : Optional.of("grants.destructive is false" + where + ", expected true: these tests use up the runner's rate-limit budget");
         };

@@ -3,6 +3,7 @@ package io.ocmt.verify.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ocmt.verify.junit.Grant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,5 +131,54 @@ class EnvironmentsTest {
         file("staging", "target:\n  httpUrl: http://ocmt.test/\n  tlsHost: ocmt.test\n");
         assertThatThrownBy(() -> load("staging", Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("target.httpsUrl");
+    }
+
+    @Test
+    void theOutsideProxyIsNotGrantedUnlessSet() throws IOException {
+        file("staging", REMOTE);
+        Environment env = load("staging", Map.of(), Map.of());
+        assertThat(env.grants().outsideProxy().granted()).isFalse();
+        assertThat(Grant.OUTSIDE_PROXY.missing(env)).hasValueSatisfying(reason -> assertThat(reason)
+                .contains("grants.outsideProxy.url is not set in environment 'staging'")
+                .contains("expected the http://host:port of an HTTP CONNECT proxy")
+                .contains("outside the target's admin IP allowlist"));
+    }
+
+    @Test
+    void anOutsideProxyFromTheFileOrAnOverrideIsGranted() throws IOException {
+        file("staging", REMOTE + "grants:\n  outsideProxy:\n    url: http://egress-test.internal:3128\n");
+        Environment env = load("staging", Map.of(), Map.of());
+        assertThat(env.grants().outsideProxy().granted()).isTrue();
+        assertThat(env.grants().outsideProxy().uri()).hasHost("egress-test.internal").hasPort(3128);
+        assertThat(Grant.OUTSIDE_PROXY.missing(env)).isEmpty();
+        assertThat(load("staging", Map.of("OCMT_GRANTS_OUTSIDEPROXY_URL", "http://127.0.0.1:8888/"), Map.of())
+                .grants().outsideProxy().uri()).hasHost("127.0.0.1").hasPort(8888);
+    }
+
+    @Test
+    void aMalformedOutsideProxyUrlFailsWithOneMessageNamingTheKey() throws IOException {
+        file("staging", REMOTE);
+        Map<String, String> cases = Map.of(
+                "egress-test.internal:3128", "is not an http://host:port URL",
+                "https://egress-test.internal:3128", "is not an http://host:port URL",
+                "http://egress test:3128", "is not an http://host:port URL",
+                "http://egress-test.internal", "has no port",
+                "http://egress-test.internal:3128/proxy", "has a path, query or fragment",
+                "http://egress-test.internal:3128?x=1", "has a path, query or fragment");
+        cases.forEach((url, problem) -> assertThatThrownBy(() -> load("staging", Map.of(), Map.of("ocmt.grants.outsideProxy.url", url)))
+                .as(url)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("grants.outsideProxy.url '" + url + "' " + problem)
+                .hasMessageContaining(project.resolve("environments").resolve("staging.yaml").toString())
+                .hasMessageContaining("Fix: the http://host:port of an HTTP CONNECT proxy"));
+    }
+
+    @Test
+    void anOutsideProxyUrlWithCredentialsIsRefusedWithoutEchoingThem() throws IOException {
+        file("staging", REMOTE);
+        assertThatThrownBy(() -> load("staging", Map.of("OCMT_GRANTS_OUTSIDEPROXY_URL", "http://qa:s3cr3t-proxy@egress.test:3128"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("grants.outsideProxy.url 'http://<redacted>@egress.test:3128' carries credentials")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-proxy").doesNotContain("qa:"));
     }
 }
