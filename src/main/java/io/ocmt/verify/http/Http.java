@@ -11,28 +11,34 @@ import io.restassured.config.SSLConfig;
 import io.restassured.filter.Filter;
 import io.restassured.http.Header;
 import io.restassured.response.Response;
+import io.restassured.specification.ProxySpecification;
 import io.restassured.specification.RequestSpecification;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.http.conn.ssl.SSLSocketFactory;
 
 /**
  * Talks to a {@link Target} over its public interfaces: HTTPS with the environment's trust and
  * strict host-name checking, and plain HTTP for the redirect check. Redirects are never followed,
  * because the first hop is what the checks judge. Every request becomes a redacted Allure step.
+ * {@link #via} sends the same requests through an HTTP proxy, so the target sees them come from the
+ * proxy's address.
  */
 public final class Http {
 
     private final Target target;
     private final RestAssuredConfig config;
     private final List<Filter> filters;
+    private final URI proxy;
 
-    private Http(Target target, List<Filter> filters) {
+    private Http(Target target, List<Filter> filters, URI proxy) {
         this.target = target;
         this.filters = List.copyOf(filters);
+        this.proxy = proxy;
         @SuppressWarnings("deprecation") // REST Assured 5 still takes HttpClient 4's socket factory.
         SSLSocketFactory sockets = new SSLSocketFactory(target.trust().sslContext(), SSLSocketFactory.STRICT_HOSTNAME_VERIFIER);
         this.config = RestAssuredConfig.config()
@@ -45,7 +51,7 @@ public final class Http {
     }
 
     public static Http to(Target target) {
-        return new Http(target, List.of());
+        return new Http(target, List.of(), null);
     }
 
     /**
@@ -55,7 +61,26 @@ public final class Http {
     public Http with(Filter filter) {
         List<Filter> more = new ArrayList<>(filters);
         more.add(filter);
-        return new Http(target, more);
+        return new Http(target, more, proxy);
+    }
+
+    /**
+     * The same client, sending every request through the HTTP proxy at {@code proxy}
+     * ({@code http://host:port}). For the https:// target the proxy only opens a tunnel (CONNECT to the
+     * target's own host and port, as any client behind that proxy would ask for it); TLS runs through
+     * the tunnel end to end, with this target's trust and strict host-name checking, so the proxy sees
+     * neither the request nor its headers, and cannot answer in the target's name.
+     */
+    public Http via(URI proxy) {
+        if (proxy == null || !"http".equalsIgnoreCase(proxy.getScheme()) || proxy.getHost() == null || proxy.getPort() < 1) {
+            throw new IllegalArgumentException("A proxy is an http://host:port URL; got " + (proxy == null ? null : Redactor.url(proxy.toString())));
+        }
+        return new Http(target, filters, proxy);
+    }
+
+    /** The proxy every request goes through, if this client was made by {@link #via}. */
+    public Optional<URI> proxy() {
+        return Optional.ofNullable(proxy);
     }
 
     public Target target() {
@@ -65,6 +90,9 @@ public final class Http {
     /** A request specification with this target's TLS trust, time-outs and reporting; for requests the shortcuts do not cover. */
     public RequestSpecification spec() {
         RequestSpecification spec = RestAssured.given().config(config).urlEncodingEnabled(false).filter(new AllureHttpSteps());
+        if (proxy != null) {
+            spec.proxy(ProxySpecification.host(proxy.getHost()).withPort(proxy.getPort()).withScheme("http"));
+        }
         filters.forEach(spec::filter);
         return spec;
     }

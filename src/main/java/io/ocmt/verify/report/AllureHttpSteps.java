@@ -10,6 +10,7 @@ import io.restassured.http.Header;
 import io.restassured.response.Response;
 import io.restassured.specification.FilterableRequestSpecification;
 import io.restassured.specification.FilterableResponseSpecification;
+import io.restassured.specification.ProxySpecification;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -30,7 +31,9 @@ public final class AllureHttpSteps implements Filter {
         if (lifecycle.getCurrentTestCaseOrStep().isEmpty()) {
             return ctx.next(request, responseSpec);
         }
-        String title = request.getMethod() + " " + Redactor.url(request.getURI());
+        ProxySpecification proxy = request.getProxySpecification();
+        String title = request.getMethod() + " " + Redactor.url(request.getURI())
+                + (proxy == null ? "" : " via proxy " + proxy.getScheme() + "://" + proxy.getHost() + ":" + proxy.getPort());
         String uuid = UUID.randomUUID().toString();
         lifecycle.startStep(uuid, new StepResult().setName(title).setStatus(Status.PASSED));
         try {
