@@ -43,8 +43,9 @@ import org.testcontainers.lifecycle.Startables;
 /**
  * The embedded target: nginx terminating TLS in front of two replicas of the OCMT reference server,
  * with PostgreSQL, Redis, a mail server and a backup job behind them, all built from the Dockerfiles under
- * {@code reference-stack/} and started on a private network. Every URL is derived from the ports
- * it publishes on 127.0.0.1; {@link #close()} removes every container and the network.
+ * {@code reference-stack/} and started on a private network, and an egress proxy at an address outside
+ * the admin IP allowlist. Every URL is derived from the ports it publishes on 127.0.0.1;
+ * {@link #close()} removes every container and the network.
  */
 public final class ReferenceStack implements EmbeddedStack {
 
@@ -103,6 +104,19 @@ public final class ReferenceStack implements EmbeddedStack {
     /** The containers' own range: the servers believe forwarding headers from nginx and from nothing else. */
     private String trustedProxies() {
         return "10.231." + subnetThirdOctet + ".128/25";
+    }
+
+    /** Where every host-side client (the suite) arrives from: the network's gateway. */
+    private String gateway() {
+        return "10.231." + subnetThirdOctet + ".1";
+    }
+
+    /**
+     * The egress proxy's fixed address: in the subnet but below the containers' range, so Docker never
+     * gives it to another container, and outside ADMIN_ALLOWED_IPS (the gateway alone).
+     */
+    private String outsideAddress() {
+        return "10.231." + subnetThirdOctet + ".100";
     }
 
     /**
@@ -180,6 +194,9 @@ public final class ReferenceStack implements EmbeddedStack {
                     .withEnv("APP_URL", publicUrl).withEnv("USER_UI_URL", publicUrl)
                     .withEnv("TRUST_PROXY", "1")
                     .withEnv("TRUSTED_PROXIES", trustedProxies())
+                    // The suite reaches the admin API from the gateway (a published port on loopback);
+                    // the egress proxy's address is outside, so the allowlist check has both sides.
+                    .withEnv("ADMIN_ALLOWED_IPS", gateway() + "/32")
                     .withEnv(fromPolicy())
                     .waitingFor(Wait.forLogMessage(".*OCMT reference server listening.*", 1).withStartupTimeout(STARTUP));
             apply(Switch.Component.SERVER, server);
@@ -226,6 +243,24 @@ public final class ReferenceStack implements EmbeddedStack {
         apply(Switch.Component.NGINX, nginx);
         nginx.start();
 
+        // An egress proxy for the admin allowlist check. The suite sends it an ordinary
+        // CONNECT localhost:<httpsPort>, exactly as it would to a real deployment's host through a
+        // real proxy; inside this container that name would be the container itself, so a loopback
+        // relay makes localhost:<httpsPort> there what it is on the host: nginx's 443. The relay runs
+        // in this container, so nginx and the servers see the tunnel come from outsideAddress().
+        // (The alternatives: pointing "localhost" at nginx in /etc/hosts, which Docker owns and lists
+        // 127.0.0.1 first, or a second nginx listener on the published port number, which changes
+        // the target for a test's sake.)
+        GenericContainer<?> egress = container(images.egress(), "egress")
+                .withEnv("ALLOW", gateway())
+                .withEnv("CONNECT_PORTS", Integer.toString(httpsPort))
+                .withEnv("RELAY", httpsPort + "=nginx:443")
+                .withCreateContainerCmdModifier(cmd -> cmd.withIpv4Address(outsideAddress()))
+                .waitingFor(Wait.forListeningPorts(8888).withStartupTimeout(STARTUP));
+        loopbackOnly(egress, 8888);
+        egress.start();
+        requireAddress(egress, outsideAddress());
+
         Map<String, String> derived = new LinkedHashMap<>();
         derived.put("grants.destructive", "true");
         derived.put("grants.mailbox.type", "imap");
@@ -246,6 +281,7 @@ public final class ReferenceStack implements EmbeddedStack {
         derived.put("grants.postgres.port", Integer.toString(postgres.getMappedPort(5432)));
         derived.put("grants.backups.directory", backups.toString());
         derived.put("grants.backups.passphraseSecret", "backupPassphrase");
+        derived.put("grants.outsideProxy.url", "http://localhost:" + egress.getMappedPort(8888));
         derived.put("policy.auth.uiUrl", publicUrl);
         endpoints = new StackEndpoints(publicUrl + "/", "http://localhost:" + httpPort + "/", "localhost", httpsPort, caPem,
                 switches.stream().map(Switch::id).collect(Collectors.toCollection(TreeSet::new)), derived);
@@ -328,6 +364,16 @@ public final class ReferenceStack implements EmbeddedStack {
             return Files.getAttribute(dir, "unix:uid") + ":" + Files.getAttribute(dir, "unix:gid");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The proxy's address is what the allowlist check is about: a different one would make it meaningless. */
+    private void requireAddress(GenericContainer<?> container, String expected) {
+        String actual = container.getContainerInfo().getNetworkSettings().getNetworks().values().stream()
+                .map(n -> n.getIpAddress()).findFirst().orElse(null);
+        if (!expected.equals(actual)) {
+            throw new IllegalStateException("Docker gave the egress proxy " + actual + " instead of " + expected
+                    + " on the stack's network; the admin allowlist check needs that address.");
         }
     }
 
@@ -445,7 +491,7 @@ public final class ReferenceStack implements EmbeddedStack {
      * The stack's images, built in parallel from reference-stack/<name>/Dockerfile and tagged by content
      * ({@link LocalImage}); Docker's layer cache makes rebuilds quick.
      */
-    record Images(String java, String nginx, String postgres, String redis, String backup) {
+    record Images(String java, String nginx, String postgres, String redis, String backup, String egress) {
 
         static Images build(Path dir) {
             CompletableFuture<String> java = build(dir, "server");
@@ -453,7 +499,8 @@ public final class ReferenceStack implements EmbeddedStack {
             CompletableFuture<String> postgres = build(dir, "postgres");
             CompletableFuture<String> redis = build(dir, "redis");
             CompletableFuture<String> backup = build(dir, "backup");
-            return new Images(java.join(), nginx.join(), postgres.join(), redis.join(), backup.join());
+            CompletableFuture<String> egress = build(dir, "egress");
+            return new Images(java.join(), nginx.join(), postgres.join(), redis.join(), backup.join(), egress.join());
         }
 
         /**
