@@ -2,11 +2,18 @@ package io.ocmt.verify.suites;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.Target;
 import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.http.Http;
+import io.ocmt.verify.junit.Grant;
 import io.ocmt.verify.junit.OcmtSuite;
+import io.ocmt.verify.junit.Requires;
+import io.ocmt.verify.report.Redactor;
+import java.io.IOException;
+import java.net.URI;
 import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Assumptions;
@@ -16,12 +23,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Checklist "Set ADMIN_TOKEN" and "Set AGENT_SERVER_TOKEN": the admin API answers only to its token,
- * the internal API only to the agent token. A 500 without a token means ADMIN_TOKEN is unset.
+ * the internal API only to the agent token. A 500 without a token means ADMIN_TOKEN is unset. Where
+ * the environment grants a proxy outside the admin IP allowlist, the admin API refuses even the right
+ * token through it.
  */
 @OcmtSuite
 @Tag("admin")
 @DisplayName("Admin and internal API guard")
 public class AdminGuardIT {
+
+    /** OCMT's answer to an admin request from outside the allowlist (ocmt-target.md, "Admin"). */
+    private static final String ADMIN_IP_NOT_ALLOWED = "ADMIN_IP_NOT_ALLOWED";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     @DisplayName("Admin endpoints refuse a request without a token (401; a 500 means ADMIN_TOKEN is unset)")
@@ -58,6 +71,53 @@ public class AdminGuardIT {
             softly.assertThat(e.status()).as("%s with the admin token", e.describe()).isEqualTo(200);
         }
         softly.assertAll();
+    }
+
+    /**
+     * Checklist "ADMIN_ALLOWED_IPS": the right token from an address outside the allowlist is refused.
+     * The right token is what makes the 403 mean "the allowlist refused it", not "the token was
+     * wrong"; {@link #adminAnswersRightToken} shows the same token answered from the runner's address.
+     */
+    @Test
+    @Requires(Grant.OUTSIDE_PROXY)
+    @DisplayName("Admin endpoints refuse the right token from an address outside the admin IP allowlist (403 ADMIN_IP_NOT_ALLOWED)")
+    void adminRefusesAddressOutsideAllowlist(Http http, Target target, Policy policy) {
+        var token = target.secrets().find("adminToken");
+        Assumptions.assumeTrue(token.isPresent(), () -> "Not verified: environment '" + target.name()
+                + "' grants no secret adminToken (secrets.adminToken names its variable); without the right token a refusal"
+                + " would not show that the allowlist refused it");
+        URI proxy = target.environment().grants().outsideProxy().uri();
+        Http outside = http.via(proxy);
+        String through = "sent with the right admin token through the outside proxy " + Redactor.url(proxy.toString())
+                + " (grants.outsideProxy.url, whose egress address is outside the admin IP allowlist)";
+        SoftAssertions softly = new SoftAssertions();
+        for (String path : policy.admin().paths()) {
+            URI uri = target.https(path);
+            Exchange e;
+            try {
+                e = outside.send("GET", uri, Map.of("Authorization", "Bearer " + token.get()));
+            } catch (Exception failed) { // REST Assured rethrows I/O errors unchecked, whatever their type
+                softly.fail("GET %s %s: expected 403 with code ADMIN_IP_NOT_ALLOWED, but the request failed: %s",
+                        Redactor.url(uri.toString()), through, Redactor.text(String.valueOf(failed.getMessage())));
+                continue;
+            }
+            String code = errorCode(e);
+            softly.assertThat(e.status() + " " + code)
+                    .as("%s %s%s", e.describe(), through, e.status() == 200
+                            ? ": the admin API answered a client outside its allowlist" : "")
+                    .isEqualTo("403 " + ADMIN_IP_NOT_ALLOWED);
+        }
+        softly.assertAll();
+    }
+
+    /** OCMT's {@code "code"} field of a JSON error body; "(no code)" for anything else. */
+    private static String errorCode(Exchange e) {
+        try {
+            JsonNode code = JSON.readTree(e.body()).path("code");
+            return code.isTextual() ? code.asText() : "(no code)";
+        } catch (IOException | RuntimeException notJson) {
+            return "(no code)";
+        }
     }
 
     @Test
