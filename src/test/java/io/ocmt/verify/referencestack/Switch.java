@@ -31,6 +31,7 @@ public enum Switch {
     QUERY_TOKEN(Component.SERVER, "BREAK_QUERY_TOKEN", "1", "a session token in the query string is accepted"),
     ENUMERATION(Component.SERVER, "BREAK_ENUMERATION", "1", "the login answer tells new addresses from known ones"),
     ADMIN_GUARD(Component.SERVER, "BREAK_ADMIN_GUARD", "1", "admin endpoints answer without a token"),
+    ADMIN_IP_ALLOWLIST(Component.SERVER, "BREAK_ADMIN_IP_ALLOWLIST", "1", "ADMIN_ALLOWED_IPS is not enforced: any address reaches the admin endpoints"),
     CSRF(Component.SERVER, "BREAK_CSRF", "1", "state-changing requests from foreign origins are accepted"),
     SECRETS_PLAINTEXT(Component.SERVER, "BREAK_SECRETS_PLAINTEXT", "1", "integration API keys are stored in plaintext"),
     SESSION_TOKENS_RAW(Component.SERVER, "BREAK_SESSION_TOKENS_RAW", "1", "session and magic-link tokens are stored raw, not as SHA-256"),

@@ -74,10 +74,20 @@ class AuthSessionSelfTestIT {
                 .withMessage("live token in the query string", "must be refused with 401");
     }
 
+    /** The token check off, the allowlist still on: the request through the outside proxy is still refused. */
     @Test
     void adminUnguarded() {
         assertThat(run(AdminGuardIT.class, "admin-guard")).failedOnly("adminRefusesMissingToken", "adminRefusesWrongToken")
                 .withMessage("adminRefusesMissingToken", "/api/admin/users", "without a token")
                 .withMessage("adminRefusesWrongToken", "with a wrong token");
+    }
+
+    /** The allowlist off, the token check on: only the request from outside the allowlist shows it. */
+    @Test
+    void adminAllowlistIgnored() {
+        assertThat(run(AdminGuardIT.class, "admin-ip-allowlist")).failedOnly("adminRefusesAddressOutsideAllowlist")
+                .withMessage("adminRefusesAddressOutsideAllowlist", "GET https://localhost:", "/api/admin/users → 200",
+                        "/api/admin/stats → 200", "through the outside proxy http://localhost:",
+                        "the admin API answered a client outside its allowlist", "expected: \"403 ADMIN_IP_NOT_ALLOWED\"");
     }
 }
