@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the reference stack images as ocmt-ref/<name>:$TAG (default dev).
-#   reference-stack/build-images.sh                 # all five
+#   reference-stack/build-images.sh                 # all six
 #   reference-stack/build-images.sh server nginx    # some
 # The server image runs Maven inside the build. Where TLS to Maven Central is intercepted by a
 # proxy whose CA the host trusts (corporate proxies, sandboxes), the host's locally added CAs
@@ -11,7 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tag=${TAG:-dev}
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(server nginx postgres redis backup)
+[ ${#names[@]} -gt 0 ] || names=(server nginx postgres redis backup egress)
 
 extra_ca=""
 for cert in /usr/local/share/ca-certificates/*.crt; do
