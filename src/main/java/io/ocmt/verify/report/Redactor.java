@@ -28,7 +28,9 @@ public final class Redactor {
                     + "secret|apiKey|api_key|encryptionKey|recoveryKey|recoveryCode|code|key|link|magicLink|csrfToken)";
 
     private static final Pattern JSON_SECRET = Pattern.compile(
-            "(\"" + SECRET_NAMES + "\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"", Pattern.CASE_INSENSITIVE);
+            "(\"(" + SECRET_NAMES + ")\"\\s*:\\s*)\"((?:[^\"\\\\]|\\\\.)*)\"", Pattern.CASE_INSENSITIVE);
+    /** OCMT's error codes (SESSION_EXPIRED, ADMIN_IP_NOT_ALLOWED): a "code" like this is an answer, not an OAuth code. */
+    private static final Pattern ERROR_CODE = Pattern.compile("[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*");
     private static final Pattern QUERY_SECRET = Pattern.compile(
             "([?&;]" + SECRET_NAMES + "=)[^&\\s\"'<>#]+", Pattern.CASE_INSENSITIVE);
     /** Session and magic-link tokens are long hex strings; no report needs one verbatim. */
@@ -92,7 +94,8 @@ public final class Redactor {
         for (String secret : List.copyOf(SECRETS)) {
             out = out.replace(secret, MASK);
         }
-        out = JSON_SECRET.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "\"" + MASK + "\""));
+        out = JSON_SECRET.matcher(out).replaceAll(m -> Matcher.quoteReplacement(
+                m.group(2).equalsIgnoreCase("code") && ERROR_CODE.matcher(m.group(3)).matches() ? m.group(0) : m.group(1) + "\"" + MASK + "\""));
         out = QUERY_SECRET.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
         out = LONG_HEX.matcher(out).replaceAll(MASK);
         return out;

@@ -33,6 +33,18 @@ class RedactorTest {
     }
 
     @Test
+    void errorCodesStayReadableButAuthorizationCodesDoNot() {
+        assertThat(Redactor.text("{\"error\":\"Session expired\",\"code\":\"SESSION_EXPIRED\"}"))
+                .isEqualTo("{\"error\":\"Session expired\",\"code\":\"SESSION_EXPIRED\"}");
+        assertThat(Redactor.text("{\"code\": \"ADMIN_IP_NOT_ALLOWED\"}")).isEqualTo("{\"code\": \"ADMIN_IP_NOT_ALLOWED\"}");
+        assertThat(Redactor.text("{\"code\":\"4/0AX4XfWh-oauth-code\"}")).isEqualTo("{\"code\":\"<redacted>\"}");
+        assertThat(Redactor.text("{\"code\":\"splxlobeu\"}")).as("lower case is an OAuth code").isEqualTo("{\"code\":\"<redacted>\"}");
+        assertThat(Redactor.text("{\"token\":\"SESSION_EXPIRED\"}")).as("only under code").isEqualTo("{\"token\":\"<redacted>\"}");
+        assertThat(Redactor.url("https://ocmt.test/callback?code=SPLXLOBEU&state=x")).as("in a URL a code is always a credential")
+                .isEqualTo("https://ocmt.test/callback?code=<redacted>&state=x");
+    }
+
+    @Test
     void magicLinksInMailBodiesAreMasked() {
         assertThat(Redactor.text("Sign in: https://ocmt.test/verify?token=abcdef0123 (valid 15 minutes)"))
                 .isEqualTo("Sign in: https://ocmt.test/verify?token=<redacted> (valid 15 minutes)");
