@@ -87,6 +87,7 @@ class SecurityPolicyTest {
                 // API switches break sessions, secrets or access controls, never the policy's headers.
                 Arguments.of(Switch.SESSION_LIFETIME, "1", unchanged()),
                 Arguments.of(Switch.SESSION_LIFETIME, "long", unchanged()),
+                Arguments.of(Switch.SESSION_FIXATION, "1", unchanged()),
                 Arguments.of(Switch.LOGOUT, "1", unchanged()),
                 Arguments.of(Switch.MAGIC_LINK_REUSE, "1", unchanged()),
                 Arguments.of(Switch.SESSION_LIMIT, "1", unchanged()),

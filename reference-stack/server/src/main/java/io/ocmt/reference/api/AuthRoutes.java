@@ -70,6 +70,20 @@ final class AuthRoutes {
         Http.json(ctx, 200, body);
     }
 
+    /**
+     * Always a fresh token, whatever the client presents. The switch adopts a token the client
+     * brought that names no session yet: the classic session fixation, where an attacker plants a
+     * cookie in the victim's browser and rides the session the victim's login then creates.
+     */
+    private String newSessionToken(Context ctx) {
+        String presented = auth.presentedToken(ctx);
+        if (settings.switches.is(Switch.SESSION_FIXATION, "1") && presented != null
+                && store.sessionByToken(auth.stored(presented)).isEmpty()) {
+            return presented;
+        }
+        return Tokens.newToken();
+    }
+
     private void verify(Context ctx) {
         String token = ctx.queryParam("token");
         if (token == null || token.isEmpty()) {
@@ -88,7 +102,7 @@ final class AuthRoutes {
             return store.userByEmail(email).orElseThrow();
         });
         String ip = Http.clientIp(ctx);
-        String sessionToken = Tokens.newToken();
+        String sessionToken = newSessionToken(ctx);
         Store.NewSession session = store.createSession(user.id(), auth.stored(sessionToken), auth.lifetimeMs(),
                 ip, Http.userAgent(ctx), settings.maxSessionsPerUser, !settings.switches.is(Switch.SESSION_LIMIT, "1"),
                 auth.lifetimeEnforced());
