@@ -17,7 +17,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,8 @@ import org.awaitility.Awaitility;
  * (the reference stack's windows are seconds long); a longer one fails with the budget named.
  */
 public final class AuthClient implements AutoCloseable {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,6 +54,13 @@ public final class AuthClient implements AutoCloseable {
 
     private Policy policy() {
         return target.policy();
+    }
+
+    /** A value shaped like OCMT's session and magic-link tokens (32 random bytes, hex) that no server issued. */
+    public static String forgedToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** A fresh identity whose mail only this test will read. */
@@ -80,8 +91,14 @@ public final class AuthClient implements AutoCloseable {
 
     /** GET /api/auth/verify?token=… asking for JSON, as OCMT's UI does. */
     public Exchange verify(String token) {
-        return send("GET", "/api/auth/verify?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8),
-                Map.of("Accept", "application/json"), null);
+        return verify(token, Map.of());
+    }
+
+    /** The same, with more headers: a browser arrives at the link with whatever cookies it holds. */
+    public Exchange verify(String token, Map<String, String> headers) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put("Accept", "application/json");
+        return send("GET", "/api/auth/verify?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), all, null);
     }
 
     /** The whole flow: request a link, read it from the mailbox, verify it. */
@@ -95,7 +112,12 @@ public final class AuthClient implements AutoCloseable {
     }
 
     public Session verified(String email, MagicLink link) {
-        Exchange verified = verify(link.token());
+        return verified(email, link, Map.of());
+    }
+
+    /** Verifies {@code link} sending {@code headers} too; the session it issues is revoked with the others. */
+    public Session verified(String email, MagicLink link, Map<String, String> headers) {
+        Exchange verified = verify(link.token(), headers);
         if (verified.status() != 200) {
             throw new AssertionError("Verifying a fresh magic link failed: " + verified.describe() + " " + Redactor.text(verified.body()));
         }

@@ -28,6 +28,7 @@ public enum Switch {
     SESSION_LIFETIME_LONG(Component.SERVER, "BREAK_SESSION_LIFETIME", "long", "sessions live 30 times the policy's lifetime (cookie, expiresAt and enforcement agree)"),
     LOGOUT(Component.SERVER, "BREAK_LOGOUT", "1", "logout answers 200 but the session stays valid"),
     SESSION_LIMIT(Component.SERVER, "BREAK_SESSION_LIMIT", "1", "MAX_SESSIONS_PER_USER evicts nothing"),
+    SESSION_FIXATION(Component.SERVER, "BREAK_SESSION_FIXATION", "1", "a login adopts a session token the client planted instead of issuing a fresh one"),
     QUERY_TOKEN(Component.SERVER, "BREAK_QUERY_TOKEN", "1", "a session token in the query string is accepted"),
     ENUMERATION(Component.SERVER, "BREAK_ENUMERATION", "1", "the login answer tells new addresses from known ones"),
     ADMIN_GUARD(Component.SERVER, "BREAK_ADMIN_GUARD", "1", "admin endpoints answer without a token"),

@@ -29,6 +29,14 @@ class AuthSessionSelfTestIT {
     }
 
     @Test
+    void sessionFixation() {
+        assertThat(runTests(MagicLinkAuthIT.class, List.of("magicLinkLogsIn", "loginIssuesAFreshSessionToken"), "session-fixation"))
+                .failedOnly("loginIssuesAFreshSessionToken")
+                .withMessage("loginIssuesAFreshSessionToken", "planted ocmt_session cookie", "session fixation",
+                        "with the planted cookie after the victim's login");
+    }
+
+    @Test
     void accountEnumeration() {
         assertThat(runTests(MagicLinkAuthIT.class, List.of("magicLinkLogsIn", "loginDoesNotRevealAccounts"), "enumeration")).failedOnly("loginDoesNotRevealAccounts")
                 .withMessage("loginDoesNotRevealAccounts", "body for an unknown address vs a known one", "created your account");

@@ -16,9 +16,8 @@ import io.qameta.allure.Allure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.security.SecureRandom;
+import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
@@ -54,6 +53,33 @@ public class MagicLinkAuthIT {
     void sessionCookieAttributes(AuthClient auth, Policy policy) {
         Session session = auth.login(auth.newIdentity("cookie"));
         assertNone(Cookies.judgeSessionCookie(session.verified(), policy.session().cookie()));
+    }
+
+    /**
+     * OWASP ASVS "a new session token on authentication": a login must not adopt a token the browser
+     * already holds, neither one an attacker planted (session fixation) nor the user's live one.
+     */
+    @Test
+    @DisplayName("Every login issues a fresh session token: a planted or a live token the browser presents is never adopted")
+    void loginIssuesAFreshSessionToken(AuthClient auth) {
+        String email = auth.newIdentity("fixation");
+        String planted = AuthClient.forgedToken();
+        assertThat(auth.requestLink(email).status()).as("requesting a magic link for %s", email).isEqualTo(200);
+        Session first = auth.verified(email, auth.awaitLink(email), Map.of("Cookie", auth.cookieName() + "=" + planted));
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(first.token().equals(planted))
+                .as("%s sent with a planted %s cookie issued that planted value as the session token (session fixation)",
+                        first.verified().describe(), auth.cookieName())
+                .isFalse();
+        Exchange plantedMe = auth.me(Map.of("Cookie", auth.cookieName() + "=" + planted));
+        softly.assertThat(plantedMe.status()).as("%s with the planted cookie after the victim's login", plantedMe.describe()).isEqualTo(401);
+        assertThat(auth.requestLink(email).status()).as("requesting a second magic link for %s", email).isEqualTo(200);
+        Session second = auth.verified(email, auth.awaitLink(email), Map.of("Cookie", auth.cookieName() + "=" + first.token()));
+        softly.assertThat(second.token().equals(first.token()))
+                .as("%s sent with the user's live %s cookie kept that token instead of issuing a new one", second.verified().describe(),
+                        auth.cookieName())
+                .isFalse();
+        softly.assertAll();
     }
 
     @Test
@@ -92,9 +118,7 @@ public class MagicLinkAuthIT {
     @Test
     @DisplayName("Malformed and unknown tokens are refused with OCMT's one message, never a 500 or a detail")
     void malformedAndUnknownTokensAreRefused(AuthClient auth) {
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        List<String> tokens = List.of(HexFormat.of().formatHex(random), "not-a-token", "' OR '1'='1", "%00", "a".repeat(4096));
+        List<String> tokens = List.of(AuthClient.forgedToken(), "not-a-token", "' OR '1'='1", "%00", "a".repeat(4096));
         SoftAssertions softly = new SoftAssertions();
         for (String token : tokens) {
             Exchange e = auth.verify(token);
