@@ -268,4 +268,37 @@ class OpenSslEndToEndTest {
                     TlsProtocol.TLS_1_3, Set.of("x25519", "secp256r1", "secp384r1")));
         }
     }
+
+    /** The RSA certificate's suites are offered, so the ECDSA certificate's P-256 cannot hide x25519 and P-384. */
+    @Test
+    void withBothCertificatesTls12GroupsAreProbedThroughTheRsaSuites() throws Exception {
+        try (OpenSsl.Server server = OpenSsl.startServer(dir, args(rsaAndEcdsa(), "-tls1_2", "-cipher", MOZILLA_INTERMEDIATE,
+                "-groups", "X25519:P-256:P-384"))) {
+            TlsProbe probe = TlsProbe.builder().host("127.0.0.1").port(server.port()).build();
+
+            GroupResult r = probe.groups(probe.enumerate()).groups(TlsProtocol.TLS_1_2).orElseThrow();
+
+            assertThat(r.accepted()).extracting(KeyExchangeGroup::name).as(server.log())
+                    .containsExactlyInAnyOrder("x25519", "secp256r1", "secp384r1");
+            assertThat(r.notes()).noneMatch(n -> n.contains("ECDHE_ECDSA"));
+        }
+    }
+
+    /** An ECDSA-only server: what TLS 1.2 can show is said to be possibly incomplete, TLS 1.3 is not limited. */
+    @Test
+    void ecdsaOnlyServerGetsANoteForTls12() throws Exception {
+        try (OpenSsl.Server server = OpenSsl.startServer(dir, List.of("-cert", creds.ecCert().toString(), "-key",
+                creds.ecKey().toString(), "-min_protocol", "TLSv1.2", "-cipher", MOZILLA_INTERMEDIATE,
+                "-groups", "X25519:P-256:P-384"))) {
+            TlsProbe probe = TlsProbe.builder().host("127.0.0.1").port(server.port()).build();
+
+            GroupEnumerationResult r = probe.groups(probe.enumerate());
+
+            assertThat(groups(r).get(TlsProtocol.TLS_1_3)).as(server.log())
+                    .containsExactlyInAnyOrder("x25519", "secp256r1", "secp384r1");
+            assertThat(groups(r).get(TlsProtocol.TLS_1_2)).contains("secp256r1");
+            assertThat(r.groups(TlsProtocol.TLS_1_2).orElseThrow().notes())
+                    .anySatisfy(n -> assertThat(n).contains("only ECDHE_ECDSA suites accepted"));
+        }
+    }
 }

@@ -3,7 +3,6 @@ package io.ocmt.verify.tls.probe.internal;
 import io.ocmt.verify.tls.probe.CipherSuite;
 import io.ocmt.verify.tls.probe.GroupResult;
 import io.ocmt.verify.tls.probe.KeyExchangeGroup;
-import io.ocmt.verify.tls.probe.TlsProbeException;
 import io.ocmt.verify.tls.probe.TlsProtocol;
 
 import java.util.ArrayList;
@@ -12,11 +11,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -89,11 +85,7 @@ public final class GroupEnumerator {
     }
 
     public List<GroupResult> scan(List<Plan> plans) {
-        ExecutorService pool = Executors.newFixedThreadPool(maxParallel, r -> {
-            Thread t = new Thread(r, "tls-group-probe");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Enumerator.pool(maxParallel, "tls-group-probe");
         try {
             List<CompletableFuture<GroupResult>> results = new ArrayList<>();
             for (Plan plan : plans) {
@@ -105,7 +97,7 @@ public final class GroupEnumerator {
                         .thenApply(done -> result(plan, offers.stream().map(CompletableFuture::join).toList(),
                                 connections.get())));
             }
-            return results.stream().map(GroupEnumerator::await).toList();
+            return results.stream().map(Enumerator::await).toList();
         } finally {
             pool.shutdownNow();
         }
@@ -135,8 +127,8 @@ public final class GroupEnumerator {
 
     /**
      * Groups to ask about in a protocol, with suites that make the answer mean the group: the
-     * suites the server accepted (ECDHE ones only before TLS 1.3), so that a refusal can only be
-     * the group's.
+     * suites the server accepted (before TLS 1.3 only ECDHE ones, not signed with ECDSA where
+     * possible), so that a refusal can only be the group's.
      */
     public static Plan plan(TlsProtocol protocol, List<CipherSuite> accepted, int maxSuitesPerHello) {
         List<String> notes = new ArrayList<>();
@@ -145,7 +137,19 @@ public final class GroupEnumerator {
         if (protocol == TlsProtocol.TLS_1_3) {
             suites = accepted.isEmpty() ? Enumerator.candidates(protocol) : accepted.stream().map(CipherSuite::code).toList();
         } else {
-            suites = accepted.stream().filter(s -> NAMED_GROUP_KX.contains(s.keyExchange())).map(CipherSuite::code).toList();
+            List<CipherSuite> named = accepted.stream().filter(s -> NAMED_GROUP_KX.contains(s.keyExchange())).toList();
+            // RFC 8422 5.1: before TLS 1.3 supported_groups also limits the curve of an ECDSA
+            // certificate, so offering ECDHE_ECDSA with one other group is refused for the
+            // certificate's sake. Suites that do not sign with ECDSA avoid that.
+            List<CipherSuite> unsigned = named.stream()
+                    .filter(s -> s.authentication() != CipherSuite.Authentication.ECDSA).toList();
+            if (unsigned.isEmpty() && !named.isEmpty()) {
+                notes.add(protocol + ": only ECDHE_ECDSA suites accepted; a server may refuse every group but its"
+                        + " certificate's curve there (RFC 8422 5.1), so groups it accepts may be missing");
+            } else {
+                named = unsigned;
+            }
+            suites = named.stream().map(CipherSuite::code).toList();
             notes.add(protocol + ": finite-field groups not probed: a DHE suite before TLS 1.3 uses the server's own"
                     + " parameters unless it implements RFC 7919, so offering ffdhe* alone proves nothing");
             if (suites.isEmpty()) {
@@ -154,18 +158,5 @@ public final class GroupEnumerator {
             }
         }
         return new Plan(protocol, suites.subList(0, Math.min(suites.size(), maxSuitesPerHello)), groups, notes);
-    }
-
-    private static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof TlsProbeException t) {
-                throw t;
-            }
-            throw new TlsProbeException("group probe task failed: " + e.getCause(), e.getCause());
-        } catch (CancellationException e) {
-            throw new TlsProbeException("group probe cancelled", e);
-        }
     }
 }
