@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** Each TLS control broken alone in nginx or in the certificate: the TLS suite names the exact pair, group or property. */
 @SelfTest
-@DisplayName("Self-test: TLS checks fail naming the offending protocol, suite or certificate property")
+@DisplayName("Self-test: TLS checks fail naming the offending protocol, suite, group or certificate property")
 class TlsSelfTestIT {
 
     private static final Class<?> SUITE = io.ocmt.verify.suites.TlsIT.class;
