@@ -40,6 +40,16 @@ case "$TLS_PROFILE" in
   permissive) TLS_PROTOCOLS="TLSv1 TLSv1.1 TLSv1.2 TLSv1.3"; TLS_CIPHERS="ALL:@SECLEVEL=0" ;;
   *) fail "TLS_PROFILE must be hardened (default), legacy-protocols, cbc, static-rsa, aria or permissive; got '$TLS_PROFILE'" ;;
 esac
+# Key-exchange groups, separate from TLS_PROFILE so that it combines with any profile. "extra"
+# adds groups outside Mozilla intermediate: secp521r1 and X448 (strong, but not on the list),
+# ffdhe2048 (TLS 1.3 only in OpenSSL) and secp224r1 (below ECDH 256; OpenSSL 3 still offers it in
+# TLS 1.2 at Debian's security level 2, which asks for 112 bits).
+TLS_GROUPS=${TLS_GROUPS:-hardened}
+case "$TLS_GROUPS" in
+  hardened) ;;
+  extra) TLS_CURVES="$TLS_CURVES:secp521r1:X448:ffdhe2048:secp224r1" ;;
+  *) fail "TLS_GROUPS must be hardened (default) or extra; got '$TLS_GROUPS'" ;;
+esac
 # Just above the app's 100 kB limit, so the app's own 413 (JSON, security headers) is what a
 # slightly oversized request gets; far larger bodies are stopped here.
 CLIENT_MAX_BODY_SIZE=${CLIENT_MAX_BODY_SIZE:-128k}
@@ -160,5 +170,5 @@ $upstream_servers        keepalive 16;
 CONF
 
 nginx -t -q || fail "the rendered /etc/nginx/nginx.conf was rejected by nginx (see above)"
-echo "nginx configured: upstreams=$UPSTREAMS http_mode=$HTTP_MODE server_tokens=$SERVER_TOKENS tls_protocols='$TLS_PROTOCOLS'"
+echo "nginx configured: upstreams=$UPSTREAMS http_mode=$HTTP_MODE server_tokens=$SERVER_TOKENS tls_protocols='$TLS_PROTOCOLS' tls_curves='$TLS_CURVES'"
 exec nginx -g 'daemon off;'

@@ -42,11 +42,20 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
     public record RedirectPolicy(List<String> paths, List<Integer> statuses) {
     }
 
+    /**
+     * @param allowedGroups the only key-exchange groups the target may accept, by IANA name
+     *                      ({@code secp256r1}; OpenSSL's {@code prime256v1} and {@code P-256} are read as it)
+     * @param minDhBits     smallest finite-field group modulus, in bits
+     * @param minEcdhBits   smallest elliptic curve, in bits (X25519 counts as 256)
+     */
     public record TlsPolicy(
             List<String> requiredProtocols,
             List<String> allowedProtocols,
             String negotiatedProtocol,
             List<String> allowedSuites,
+            List<String> allowedGroups,
+            int minDhBits,
+            int minEcdhBits,
             int maxParallelProbes,
             int maxProbeConnections) {
     }

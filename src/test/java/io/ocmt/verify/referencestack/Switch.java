@@ -48,6 +48,7 @@ public enum Switch {
     TLS_STATIC_RSA(Component.NGINX, "TLS_PROFILE", "static-rsa", "static-RSA key exchange accepted (no forward secrecy)"),
     TLS_ARIA(Component.NGINX, "TLS_PROFILE", "aria", "ARIA suites accepted"),
     TLS_PERMISSIVE(Component.NGINX, "TLS_PROFILE", "permissive", "everything nginx's OpenSSL can do: TLS 1.0-1.3, ALL:@SECLEVEL=0"),
+    TLS_EXTRA_GROUPS(Component.NGINX, "TLS_GROUPS", "extra", "key-exchange groups beyond X25519, prime256v1, secp384r1: secp521r1, X448, ffdhe2048, secp224r1"),
     CERT_WRONG_HOST(Component.CERTIFICATE, "CERT_HOSTS", "other.example", "the certificate is issued for another host"),
     CERT_EXPIRING(Component.CERTIFICATE, "CERT_DAYS_LEFT", "10", "the certificate expires in 10 days"),
     BACKUP_UNENCRYPTED(Component.BACKUP, "BREAK_BACKUP", "unencrypted", "backups are written as plain gzipped SQL"),

@@ -6,9 +6,9 @@ import static io.ocmt.verify.selftest.BrokenStack.run;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Each TLS control broken alone in nginx or in the certificate: the TLS suite names the exact pair or property. */
+/** Each TLS control broken alone in nginx or in the certificate: the TLS suite names the exact pair, group or property. */
 @SelfTest
-@DisplayName("Self-test: TLS checks fail naming the offending protocol, suite or certificate property")
+@DisplayName("Self-test: TLS checks fail naming the offending protocol, suite, group or certificate property")
 class TlsSelfTestIT {
 
     private static final Class<?> SUITE = io.ocmt.verify.suites.TlsIT.class;
@@ -37,6 +37,16 @@ class TlsSelfTestIT {
     void ariaSuites() {
         assertThat(run(SUITE, "tls-aria")).failedOnly("cipherSuites")
                 .withMessage("cipherSuites", "TLSv1.2 TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256", "ARIA");
+    }
+
+    @Test
+    void extraKeyExchangeGroups() {
+        // OpenSSL takes secp224r1 only up to TLS 1.2 and ffdhe2048 as a named group only in TLS 1.3.
+        assertThat(run(SUITE, "tls-extra-groups")).failedOnly("keyExchangeGroups")
+                .withMessage("keyExchangeGroups", "TLSv1.2 secp521r1 is accepted", "TLSv1.3 secp521r1 is accepted",
+                        "TLSv1.2 x448 is accepted", "TLSv1.3 x448 is accepted", "TLSv1.3 ffdhe2048 is accepted",
+                        "TLSv1.2 secp224r1 is accepted", "not in policy.tls.allowedGroups [x25519, secp256r1, secp384r1]",
+                        "ECDH 224-bit, below policy.tls.minEcdhBits 256");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.ocmt.verify.tls.CertificateCheck;
 import io.ocmt.verify.tls.Handshake;
 import io.ocmt.verify.tls.TlsVerdict;
 import io.ocmt.verify.tls.probe.EnumerationResult;
+import io.ocmt.verify.tls.probe.GroupEnumerationResult;
 import io.ocmt.verify.tls.probe.TlsProbe;
 import io.qameta.allure.Allure;
 import java.time.Duration;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Checklist "TLS/HTTPS": weak protocols and ciphers disabled (minimum TLS 1.2, TLS 1.3 preferred,
  * no CBC), a valid certificate. Protocols and suites are found by raw ClientHellos across the whole
- * IANA registry, as testssl.sh and SSL Labs do, so suites Java cannot speak are found too.
+ * IANA registry, as testssl.sh and SSL Labs do, so suites Java cannot speak are found too; then the
+ * key-exchange groups, one per ClientHello, in each accepted protocol.
  */
 @OcmtSuite
 @Tag("tls")
@@ -36,21 +38,23 @@ public class TlsIT {
     private Target target;
     private Policy policy;
     private EnumerationResult enumeration;
+    private GroupEnumerationResult groups;
 
     @BeforeAll
     void enumerate(Target target) {
         this.target = target;
         this.policy = target.policy();
-        enumeration = TlsProbe.builder()
+        TlsProbe probe = TlsProbe.builder()
                 .host(target.tlsHost())
                 .port(target.tlsPort())
                 .connectTimeout(Duration.ofMillis(target.connectTimeoutMs()))
                 .readTimeout(Duration.ofMillis(target.readTimeoutMs()))
                 .maxParallelConnections(policy.tls().maxParallelProbes())
                 .maxConnections(policy.tls().maxProbeConnections())
-                .build()
-                .enumerate();
-
+                .build();
+        enumeration = probe.enumerate();
+        // Groups are asked about only in the protocols, and with the suites, found accepted above.
+        groups = probe.groups(enumeration);
     }
 
     /** What the probe saw, in the report of the tests that judge it (a @BeforeAll has no report entry of its own). */
@@ -60,6 +64,14 @@ public class TlsIT {
                 .map(p -> p.protocol().label() + " " + p.suite().ianaName() + "  (" + TlsVerdict.weaknesses(p.suite()) + ")")
                 .collect(Collectors.joining("\n")) + "\n\n" + enumeration.connections() + " connections in "
                 + enumeration.wallTime().toMillis() + " ms", ".txt");
+    }
+
+    private void attachGroupEnumeration() {
+        Allure.addAttachment("Key-exchange groups", "text/plain", groups.results().stream()
+                .map(r -> r.protocol().label() + " accepts " + r.accepted() + " of " + r.offered().size() + " groups offered one at a time"
+                        + r.notes().stream().map(n -> "\n  note: " + n).collect(Collectors.joining()))
+                .collect(Collectors.joining("\n")) + "\n\n" + groups.connections() + " connections in "
+                + groups.wallTime().toMillis() + " ms", ".txt");
     }
 
     private String subject() {
@@ -78,6 +90,13 @@ public class TlsIT {
     void cipherSuites() {
         attachEnumeration();
         assertNone(TlsVerdict.suites(subject(), enumeration, policy.tls()));
+    }
+
+    @Test
+    @DisplayName("Every accepted (protocol, key-exchange group) pair is on the policy's list and large enough")
+    void keyExchangeGroups() {
+        attachGroupEnumeration();
+        assertNone(TlsVerdict.groups(subject(), groups, policy.tls()));
     }
 
     @Test

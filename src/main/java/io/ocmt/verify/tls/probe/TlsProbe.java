@@ -3,6 +3,7 @@ package io.ocmt.verify.tls.probe;
 import io.ocmt.verify.tls.probe.internal.Connector;
 import io.ocmt.verify.tls.probe.internal.Enumerator;
 import io.ocmt.verify.tls.probe.internal.Enumerator.ProtocolScan;
+import io.ocmt.verify.tls.probe.internal.GroupEnumerator;
 import io.ocmt.verify.tls.probe.internal.HelloFactory;
 import io.ocmt.verify.tls.probe.internal.Offer;
 
@@ -81,6 +82,27 @@ public final class TlsProbe {
                 scans.stream().map(TlsProbe::protocolResult).toList(),
                 scans.stream().filter(ProtocolScan::protocolAccepted).map(TlsProbe::suiteResult).toList(),
                 connector.connections(),
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * The key-exchange groups the server accepts in each protocol the enumeration found accepted,
+     * one ClientHello per (protocol, group), offering the suites it found accepted there. Same
+     * politeness as {@link #enumerate()}: at most maxParallelConnections at once, and its own
+     * budget of maxConnections.
+     */
+    public GroupEnumerationResult groups(EnumerationResult enumeration) {
+        Objects.requireNonNull(enumeration, "enumeration");
+        long start = System.nanoTime();
+        List<GroupEnumerator.Plan> plans = enumeration.acceptedProtocols().stream()
+                .filter(p -> p != TlsProtocol.SSL_3_0)
+                .map(p -> GroupEnumerator.plan(p,
+                        enumeration.cipherSuites(p).map(CipherSuiteResult::accepted).orElse(List.of()),
+                        maxSuitesPerHello))
+                .toList();
+        Connector connector = newConnector();
+        List<GroupResult> results = new GroupEnumerator(connector, hellos(), maxParallelConnections).scan(plans);
+        return new GroupEnumerationResult(host, port, results, connector.connections(),
                 Duration.ofNanos(System.nanoTime() - start));
     }
 

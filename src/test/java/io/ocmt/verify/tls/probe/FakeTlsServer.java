@@ -140,6 +140,35 @@ final class FakeTlsServer implements AutoCloseable {
         };
     }
 
+    /**
+     * A server with per-version suites (in its preference order) and groups: TLS 1.3 with no
+     * usable key share answers a HelloRetryRequest for its first group the client lists, TLS 1.2
+     * picks an ECDHE suite only with a listed group (RFC 8422 5.1), and no common group gets
+     * {@code refusal} (an alert, or an empty array to hang up).
+     */
+    static Function<ParsedClientHello, byte[]> withGroups(Map<Integer, List<Integer>> suitesByVersion,
+            Map<Integer, List<Integer>> groupsByVersion, List<Integer> ecdheSuites, byte[] refusal) {
+        return hello -> {
+            int version = hello.offeredVersion();
+            List<Integer> suites = suitesByVersion.get(version);
+            if (suites == null) {
+                return alert(PROTOCOL_VERSION);
+            }
+            Integer group = hello.supportedGroups().stream()
+                    .filter(groupsByVersion.getOrDefault(version, List.of())::contains).findFirst().orElse(null);
+            Integer suite = suites.stream().filter(hello.cipherSuites()::contains)
+                    .filter(s -> group != null || version == 0x0304 || !ecdheSuites.contains(s))
+                    .findFirst().orElse(null);
+            if (suite == null || (version == 0x0304 && group == null)) {
+                return refusal;
+            }
+            if (version == 0x0304) {
+                return hello.keyShareGroups().contains(group) ? serverHello(version, suite) : helloRetryRequest(suite, group);
+            }
+            return serverHello(version, suite);
+        };
+    }
+
     /** Like the given rule, but hangs up without a word when offered more than maxSuites suites. */
     static Function<ParsedClientHello, byte[]> chokingAbove(int maxSuites, Function<ParsedClientHello, byte[]> rule) {
         return hello -> hello.cipherSuites().size() > maxSuites ? new byte[0] : rule.apply(hello);

@@ -225,4 +225,80 @@ class OpenSslEndToEndTest {
             });
         }
     }
+
+    static Map<TlsProtocol, Set<String>> groups(GroupEnumerationResult r) {
+        Map<TlsProtocol, Set<String>> m = new EnumMap<>(TlsProtocol.class);
+        r.results().forEach(g -> m.put(g.protocol(), g.accepted().stream().map(KeyExchangeGroup::name)
+                .collect(Collectors.toCollection(TreeSet::new))));
+        return m;
+    }
+
+    /**
+     * The reference stack's "extra groups" list under {@code -groups}, which is nginx's
+     * {@code ssl_ecdh_curve}. OpenSSL 3 takes secp224r1 only up to TLS 1.2 and ffdhe2048 (for
+     * named groups) only in TLS 1.3, so the two protocols differ exactly there.
+     */
+    @Test
+    void groupsAreExactlyWhatSServerIsConfiguredWithPerProtocol() throws Exception {
+        try (OpenSsl.Server server = OpenSsl.startServer(dir, args(rsaOnly(), "-min_protocol", "TLSv1.2",
+                "-cipher", MOZILLA_INTERMEDIATE, "-groups", "X25519:prime256v1:secp384r1:secp521r1:X448:ffdhe2048:secp224r1"))) {
+            TlsProbe probe = TlsProbe.builder().host("127.0.0.1").port(server.port()).build();
+
+            GroupEnumerationResult r = probe.groups(probe.enumerate());
+
+            assertThat(groups(r).get(TlsProtocol.TLS_1_3)).as(server.log())
+                    .containsExactlyInAnyOrder("x25519", "secp256r1", "secp384r1", "secp521r1", "x448", "ffdhe2048");
+            assertThat(groups(r).get(TlsProtocol.TLS_1_2))
+                    .containsExactlyInAnyOrder("x25519", "secp256r1", "secp384r1", "secp521r1", "x448", "secp224r1");
+            assertThat(r.results()).allSatisfy(g -> assertThat(g.notes()).noneMatch(n -> n.contains("offering only")));
+            assertThat(r.connections()).isEqualTo(r.results().stream().mapToInt(g -> g.offered().size()).sum());
+        }
+    }
+
+    @Test
+    void hardenedServerAcceptsExactlyMozillaIntermediateGroups() throws Exception {
+        try (OpenSsl.Server server = OpenSsl.startServer(dir, args(rsaAndEcdsa(),
+                "-min_protocol", "TLSv1.2", "-cipher", MOZILLA_INTERMEDIATE, "-groups", "X25519:P-256:P-384"))) {
+            TlsProbe probe = TlsProbe.builder().host("127.0.0.1").port(server.port()).build();
+
+            GroupEnumerationResult r = probe.groups(probe.enumerate());
+
+            assertThat(groups(r)).as(server.log()).isEqualTo(Map.of(
+                    TlsProtocol.TLS_1_2, Set.of("x25519", "secp256r1", "secp384r1"),
+                    TlsProtocol.TLS_1_3, Set.of("x25519", "secp256r1", "secp384r1")));
+        }
+    }
+
+    /** The RSA certificate's suites are offered, so the ECDSA certificate's P-256 cannot hide x25519 and P-384. */
+    @Test
+    void withBothCertificatesTls12GroupsAreProbedThroughTheRsaSuites() throws Exception {
+        try (OpenSsl.Server server = OpenSsl.startServer(dir, args(rsaAndEcdsa(), "-tls1_2", "-cipher", MOZILLA_INTERMEDIATE,
+                "-groups", "X25519:P-256:P-384"))) {
+            TlsProbe probe = TlsProbe.builder().host("127.0.0.1").port(server.port()).build();
+
+            GroupResult r = probe.groups(probe.enumerate()).groups(TlsProtocol.TLS_1_2).orElseThrow();
+
+            assertThat(r.accepted()).extracting(KeyExchangeGroup::name).as(server.log())
+                    .containsExactlyInAnyOrder("x25519", "secp256r1", "secp384r1");
+            assertThat(r.notes()).noneMatch(n -> n.contains("ECDHE_ECDSA"));
+        }
+    }
+
+    /** An ECDSA-only server: what TLS 1.2 can show is said to be possibly incomplete, TLS 1.3 is not limited. */
+    @Test
+    void ecdsaOnlyServerGetsANoteForTls12() throws Exception {
+        try (OpenSsl.Server server = OpenSsl.startServer(dir, List.of("-cert", creds.ecCert().toString(), "-key",
+                creds.ecKey().toString(), "-min_protocol", "TLSv1.2", "-cipher", MOZILLA_INTERMEDIATE,
+                "-groups", "X25519:P-256:P-384"))) {
+            TlsProbe probe = TlsProbe.builder().host("127.0.0.1").port(server.port()).build();
+
+            GroupEnumerationResult r = probe.groups(probe.enumerate());
+
+            assertThat(groups(r).get(TlsProtocol.TLS_1_3)).as(server.log())
+                    .containsExactlyInAnyOrder("x25519", "secp256r1", "secp384r1");
+            assertThat(groups(r).get(TlsProtocol.TLS_1_2)).contains("secp256r1");
+            assertThat(r.groups(TlsProtocol.TLS_1_2).orElseThrow().notes())
+                    .anySatisfy(n -> assertThat(n).contains("only ECDHE_ECDSA suites accepted"));
+        }
+    }
 }

@@ -112,6 +112,25 @@ record ParsedClientHello(
         return list16(extensions.get(SUPPORTED_GROUPS), false);
     }
 
+    /** The groups of the key_share entries, in order; empty for an empty key_share or none. */
+    List<Integer> keyShareGroups() {
+        List<Integer> out = new ArrayList<>();
+        byte[] data = extensions.get(KEY_SHARE);
+        if (data == null) {
+            return out;
+        }
+        ByteBuffer b = ByteBuffer.wrap(data);
+        int len = u16(b);
+        if (len != b.remaining()) {
+            throw new IllegalArgumentException("bad key_share length " + len);
+        }
+        while (b.hasRemaining()) {
+            out.add(u16(b));
+            bytes(b, u16(b));
+        }
+        return out;
+    }
+
     List<Integer> signatureSchemes() {
         return list16(extensions.get(SIGNATURE_ALGORITHMS), false);
     }

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Enumerates one server several times and prints wall time and TCP connections per run. Not a
+ * Enumerates one server's suites, then its key-exchange groups, several times and prints wall time
+ * and TCP connections of each. Not a
  * test: timings belong in a report, not in an assertion that flakes on a busy machine.
  *
  * <pre>
@@ -41,19 +42,39 @@ public final class TlsProbeBenchmark {
                     p.accepted() ? "accepted" : "refused", suites, p.detail());
         }
 
+        GroupEnumerationResult groupWarmup = probe.groups(warmup);
+        System.out.printf(Locale.ROOT, "groups warm-up: %d ms, %d connections%n", groupWarmup.wallTime().toMillis(),
+                groupWarmup.connections());
+        for (GroupResult g : groupWarmup.results()) {
+            System.out.printf(Locale.ROOT, "  %-8s %2d of %2d groups  %s%n", g.protocol(), g.accepted().size(),
+                    g.offered().size(), g.accepted());
+        }
+
         List<Long> millis = new ArrayList<>();
         List<Integer> connections = new ArrayList<>();
+        List<Long> groupMillis = new ArrayList<>();
+        List<Integer> groupConnections = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             EnumerationResult r = probe.enumerate();
             millis.add(r.wallTime().toMillis());
             connections.add(r.connections());
+            // Against the warm-up's suites, so both series measure the same work every run.
+            GroupEnumerationResult g = probe.groups(warmup);
+            groupMillis.add(g.wallTime().toMillis());
+            groupConnections.add(g.connections());
         }
-        List<Long> sorted = millis.stream().sorted().toList();
-        System.out.printf(Locale.ROOT, "%d runs, parallel %d: wall min %d ms, median %d ms, max %d ms; connections %s%n",
-                runs, parallel, sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1),
-                connections.stream().distinct().toList());
-        System.out.printf(Locale.ROOT, "accepted (protocol, suite) pairs: %d%n", warmup.accepted().size());
+        summary("suites", runs, parallel, millis, connections);
+        summary("groups", runs, parallel, groupMillis, groupConnections);
+        System.out.printf(Locale.ROOT, "accepted (protocol, suite) pairs: %d, (protocol, group) pairs: %d%n",
+                warmup.accepted().size(), groupWarmup.accepted().size());
         Duration total = Duration.ofMillis(millis.stream().mapToLong(Long::longValue).sum());
         System.out.printf(Locale.ROOT, "total %d ms for %d enumerations%n", total.toMillis(), runs);
+    }
+
+    private static void summary(String what, int runs, int parallel, List<Long> millis, List<Integer> connections) {
+        List<Long> sorted = millis.stream().sorted().toList();
+        System.out.printf(Locale.ROOT, "%s: %d runs, parallel %d: wall min %d ms, median %d ms, max %d ms; connections %s%n",
+                what, runs, parallel, sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1),
+                connections.stream().distinct().toList());
     }
 }

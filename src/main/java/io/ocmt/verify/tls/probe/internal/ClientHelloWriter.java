@@ -83,6 +83,9 @@ public final class ClientHelloWriter {
      * What to put in one ClientHello.
      *
      * @param x25519PublicKey 32 raw bytes; used only for TLS 1.3
+     * @param groups          supported_groups to offer instead of the generous default; when set,
+     *                        a TLS 1.3 hello carries an empty key_share, so that a server accepting
+     *                        one of them has to name it in a HelloRetryRequest
      */
     public record Spec(
             TlsProtocol protocol,
@@ -90,12 +93,25 @@ public final class ClientHelloWriter {
             Optional<String> serverName,
             byte[] random,
             byte[] sessionId,
-            byte[] x25519PublicKey) {
+            byte[] x25519PublicKey,
+            Optional<List<Integer>> groups) {
+
+        public Spec(TlsProtocol protocol, List<Integer> cipherSuites, Optional<String> serverName, byte[] random,
+                byte[] sessionId, byte[] x25519PublicKey) {
+            this(protocol, cipherSuites, serverName, random, sessionId, x25519PublicKey, Optional.empty());
+        }
 
         public Spec {
             Objects.requireNonNull(protocol, "protocol");
             cipherSuites = List.copyOf(cipherSuites);
             Objects.requireNonNull(serverName, "serverName");
+            groups = groups.map(List::copyOf);
+            if (groups.isPresent() && groups.get().isEmpty()) {
+                throw new IllegalArgumentException("an explicit supported_groups list needs at least one group");
+            }
+            if (groups.isPresent() && protocol == TlsProtocol.SSL_3_0) {
+                throw new IllegalArgumentException("SSLv3 hellos carry no extensions, so no supported_groups");
+            }
             if (cipherSuites.isEmpty()) {
                 throw new IllegalArgumentException("a ClientHello needs at least one cipher suite");
             }
@@ -175,7 +191,7 @@ public final class ClientHelloWriter {
         });
 
         Buf groups = new Buf();
-        (tls13 ? TLS13_GROUPS : LEGACY_GROUPS).forEach(groups::u16);
+        spec.groups().orElse(tls13 ? TLS13_GROUPS : LEGACY_GROUPS).forEach(groups::u16);
         ext.extension(ExtensionType.supported_groups, new Buf().vector16(groups.toByteArray()).toByteArray());
 
         if (!tls13) {
@@ -196,7 +212,8 @@ public final class ClientHelloWriter {
         if (tls13) {
             ext.extension(ExtensionType.supported_versions,
                     new Buf().vector8(new Buf().u16(TlsProtocol.TLS_1_3.code()).toByteArray()).toByteArray());
-            byte[] share = new Buf().u16(NamedGroup.x25519).vector16(spec.x25519PublicKey()).toByteArray();
+            byte[] share = spec.groups().isPresent() ? new byte[0]
+                    : new Buf().u16(NamedGroup.x25519).vector16(spec.x25519PublicKey()).toByteArray();
             ext.extension(ExtensionType.key_share, new Buf().vector16(share).toByteArray());
             ext.extension(ExtensionType.psk_key_exchange_modes,
                     new Buf().vector8(new byte[] {(byte) PskKeyExchangeMode.psk_dhe_ke}).toByteArray());

@@ -78,11 +78,7 @@ public final class Enumerator {
      * @param checkOrder whether to spend two more connections per protocol on the preference check
      */
     public List<ProtocolScan> scan(List<TlsProtocol> protocols, boolean enumerate, boolean checkOrder) {
-        ExecutorService pool = Executors.newFixedThreadPool(maxParallel, r -> {
-            Thread t = new Thread(r, "tls-probe");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = pool(maxParallel, "tls-probe");
         try {
             long start = System.nanoTime();
             // Protocol detection needs no parallelism within a protocol, enumeration does.
@@ -202,7 +198,17 @@ public final class Enumerator {
         return (a + b - 1) / b;
     }
 
-    private static <T> T await(CompletableFuture<T> f) {
+    /** Daemon threads, so that a probe abandoned by a failed test cannot keep the JVM alive. */
+    static ExecutorService pool(int size, String name) {
+        return Executors.newFixedThreadPool(size, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The probe's own exception as it was thrown in a task, anything else wrapped in one. */
+    static <T> T await(CompletableFuture<T> f) {
         try {
             return f.join();
         } catch (CompletionException e) {

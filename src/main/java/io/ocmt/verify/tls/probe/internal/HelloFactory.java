@@ -27,6 +27,15 @@ public final class HelloFactory {
     }
 
     public byte[] hello(TlsProtocol protocol, List<Integer> cipherSuites) {
+        return hello(protocol, cipherSuites, Optional.empty());
+    }
+
+    /** A hello offering exactly these groups (and, in TLS 1.3, no key share). */
+    public byte[] groupHello(TlsProtocol protocol, List<Integer> cipherSuites, List<Integer> groups) {
+        return hello(protocol, cipherSuites, Optional.of(groups));
+    }
+
+    private byte[] hello(TlsProtocol protocol, List<Integer> cipherSuites, Optional<List<Integer>> groups) {
         byte[] r = new byte[32];
         byte[] sessionId;
         // TLS 1.3 servers echo a 32-byte legacy session id (middlebox compatibility); older
@@ -37,7 +46,7 @@ public final class HelloFactory {
             random.nextBytes(sessionId);
         }
         return ClientHelloWriter.write(new ClientHelloWriter.Spec(
-                protocol, cipherSuites, serverName, r, sessionId, x25519PublicKey));
+                protocol, cipherSuites, serverName, r, sessionId, x25519PublicKey, groups));
     }
 
     /**
