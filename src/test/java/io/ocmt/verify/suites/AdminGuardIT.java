@@ -11,7 +11,17 @@ import io.ocmt.verify.http.Http;
 import io.ocmt.verify.junit.Grant;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
+import io.ocmt.verify.report.Checklist;
 import io.ocmt.verify.report.Redactor;
+import io.ocmt.verify.report.References;
+import io.ocmt.verify.report.Remediation;
+import io.qameta.allure.Description;
+import io.qameta.allure.Epic;
+import io.qameta.allure.Feature;
+import io.qameta.allure.Link;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
+import io.qameta.allure.Story;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
@@ -27,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * the environment grants a proxy outside the admin IP allowlist, the admin API refuses even the right
  * token through it.
  */
+@Epic(Checklist.EPIC)
 @OcmtSuite
 @Tag("admin")
 @DisplayName("Admin and internal API guard")
@@ -36,6 +47,13 @@ public class AdminGuardIT {
     private static final String ADMIN_IP_NOT_ALLOWED = "ADMIN_IP_NOT_ALLOWED";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Feature(Checklist.AUTHN_AUTHZ)
+    @Story(Checklist.SET_ADMIN_TOKEN)
+    @Link(name = "ASVS 4.0.3 V4.1.5", url = References.ASVS_V4)
+    @Description("An admin endpoint without a token must answer 401; 200 means the admin API is open, 500 that the "
+            + "token is unset and the guard fails open. "
+            + Remediation.ADMIN_TOKEN)
     @Test
     @DisplayName("Admin endpoints refuse a request without a token (401; a 500 means ADMIN_TOKEN is unset)")
     void adminRefusesMissingToken(Http http, Policy policy) {
@@ -48,6 +66,11 @@ public class AdminGuardIT {
         softly.assertAll();
     }
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Feature(Checklist.AUTHN_AUTHZ)
+    @Story(Checklist.SET_ADMIN_TOKEN)
+    @Link(name = "ASVS 4.0.3 V4 Access Control", url = References.ASVS_V4)
+    @Description("An admin endpoint with a wrong Bearer token must answer 401. " + Remediation.ADMIN_TOKEN)
     @Test
     @DisplayName("Admin endpoints refuse a wrong token")
     void adminRefusesWrongToken(Http http, Policy policy) {
@@ -59,6 +82,13 @@ public class AdminGuardIT {
         softly.assertAll();
     }
 
+    @Severity(SeverityLevel.NORMAL)
+    @Feature(Checklist.AUTHN_AUTHZ)
+    @Story(Checklist.SET_ADMIN_TOKEN)
+    @Link(name = "ASVS 4.0.3 V4 Access Control", url = References.ASVS_V4)
+    @Description("Positive control: the environment's admin token must get 200, otherwise the refusals above prove "
+            + "nothing. Fix: make secret adminToken of the environment hold the target's current admin token "
+            + "(rotated tokens must be updated in the runner's secrets).")
     @Test
     @DisplayName("Admin endpoints answer the right token")
     void adminAnswersRightToken(Http http, Target target, Policy policy) {
@@ -78,6 +108,13 @@ public class AdminGuardIT {
      * The right token is what makes the 403 mean "the allowlist refused it", not "the token was
      * wrong"; {@link #adminAnswersRightToken} shows the same token answered from the runner's address.
      */
+    @Severity(SeverityLevel.BLOCKER)
+    @Feature(Checklist.IP_ALLOWLISTS)
+    @Story(Checklist.ADMIN_IP_ALLOWLIST)
+    @Link(name = "ASVS 4.0.3 V4 Access Control", url = References.ASVS_V4)
+    @Description("The right admin token sent through grants.outsideProxy, whose egress address is outside the "
+            + "allowlist, must get 403 ADMIN_IP_NOT_ALLOWED. "
+            + Remediation.ADMIN_ALLOWLIST)
     @Test
     @Requires(Grant.OUTSIDE_PROXY)
     @DisplayName("Admin endpoints refuse the right token from an address outside the admin IP allowlist (403 ADMIN_IP_NOT_ALLOWED)")
@@ -120,6 +157,12 @@ public class AdminGuardIT {
         }
     }
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Feature(Checklist.AUTHN_AUTHZ)
+    @Story(Checklist.SET_AGENT_TOKEN)
+    @Link(name = "ASVS 4.0.3 V4 Access Control", url = References.ASVS_V4)
+    @Description("The internal (agent server) API must answer 401 without x-auth-token or with a wrong one. "
+            + Remediation.AGENT_TOKEN)
     @Test
     @DisplayName("The internal API refuses requests without the agent server token, or with a wrong one")
     void internalApiNeedsAgentToken(Http http, Policy policy) {

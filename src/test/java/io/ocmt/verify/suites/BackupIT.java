@@ -16,9 +16,19 @@ import io.ocmt.verify.db.ReadOnlyDatabase;
 import io.ocmt.verify.junit.Grant;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
+import io.ocmt.verify.report.Checklist;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.Findings;
+import io.ocmt.verify.report.References;
+import io.ocmt.verify.report.Remediation;
 import io.qameta.allure.Allure;
+import io.qameta.allure.Description;
+import io.qameta.allure.Epic;
+import io.qameta.allure.Feature;
+import io.qameta.allure.Link;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
+import io.qameta.allure.Story;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,6 +52,9 @@ import org.junit.jupiter.api.Test;
  * and whether it really restores into an empty PostgreSQL with the tables and rows the live
  * database has. The restore runs in a throwaway container of the suite's own image.
  */
+@Epic(Checklist.EPIC)
+@Feature(Checklist.DATABASE)
+@Story(Checklist.BACKUPS)
 @OcmtSuite
 @Tag("backup")
 @DisplayName("Database backups")
@@ -56,6 +69,11 @@ public class BackupIT {
                         + " (grants.backups.directory), but there are none"));
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V8.1.5", url = References.ASVS_V8)
+    @Description("The newest file in grants.backups.directory must be younger than policy.backup.maxAgeHours plus "
+            + "slack; older means the backup job stopped. "
+            + Remediation.BACKUPS)
     @Test
     @Requires(Grant.BACKUPS)
     @DisplayName("The newest backup is younger than the policy's maximum age (daily, plus slack)")
@@ -71,6 +89,11 @@ public class BackupIT {
         }
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V8.1.6", url = References.ASVS_V8)
+    @Description("The newest backup must be an OpenPGP message, not gzip or SQL anyone with access to the store can "
+            + "read. "
+            + Remediation.BACKUPS)
     @Test
     @Requires(Grant.BACKUPS)
     @DisplayName("The newest backup is encrypted (an OpenPGP message, not a readable dump)")
@@ -84,6 +107,12 @@ public class BackupIT {
         }
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V8.1.5", url = References.ASVS_V8)
+    @Description("The newest backup must decrypt with the passphrase secret and restore into an empty PostgreSQL with "
+            + "the live database's tables, similar row counts and encrypted columns still encrypted. A corrupt or "
+            + "truncated file means the job writes incomplete dumps: check its log and disk space. "
+            + Remediation.BACKUPS)
     @Test
     @Requires({Grant.BACKUPS, Grant.DATABASE})
     @DisplayName("The newest backup restores into an empty PostgreSQL, with the expected tables, row counts close to the live database, and secrets still encrypted")

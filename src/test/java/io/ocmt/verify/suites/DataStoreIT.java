@@ -8,9 +8,19 @@ import io.ocmt.verify.db.RedisProbe;
 import io.ocmt.verify.junit.Grant;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
+import io.ocmt.verify.report.Checklist;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.Findings;
+import io.ocmt.verify.report.References;
+import io.ocmt.verify.report.Remediation;
 import io.qameta.allure.Allure;
+import io.qameta.allure.Description;
+import io.qameta.allure.Epic;
+import io.qameta.allure.Feature;
+import io.qameta.allure.Link;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
+import io.qameta.allure.Story;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +35,19 @@ import org.junit.jupiter.api.Test;
  * database connections", judged from the runner over the network the environment grants: what an
  * attacker on that network would get, not what a configuration file claims.
  */
+@Epic(Checklist.EPIC)
 @OcmtSuite
 @Tag("datastore")
 @DisplayName("Data stores: Redis and PostgreSQL")
 public class DataStoreIT {
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Feature(Checklist.REDIS)
+    @Story(Checklist.REDIS_AUTH)
+    @Link(name = "ASVS 4.0.3 V2 Authentication (V2.10 Service Authentication)", url = References.ASVS_V2)
+    @Description("A Redis command without the password must get NOAUTH; without it anyone on the network can reset "
+            + "rate limits and read vault sessions. "
+            + Remediation.REDIS_CONF)
     @Test
     @Requires(Grant.REDIS)
     @DisplayName("Redis refuses commands without the password (NOAUTH)")
@@ -46,6 +64,13 @@ public class DataStoreIT {
         }
     }
 
+    @Severity(SeverityLevel.NORMAL)
+    @Feature(Checklist.REDIS)
+    @Story(Checklist.REDIS_MEMORY_PERSISTENCE)
+    @Link(name = "ASVS 4.0.3 V14 Configuration", url = References.ASVS_V14)
+    @Description("Redis must have appendonly yes, maxmemory > 0 and an evicting maxmemory-policy, so it survives "
+            + "restarts and cannot exhaust the host. "
+            + Remediation.REDIS_CONF)
     @Test
     @Requires(Grant.REDIS)
     @DisplayName("Redis persists (appendonly) and has a memory limit with an evicting policy")
@@ -123,6 +148,13 @@ public class DataStoreIT {
         }
     }
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Feature(Checklist.DATABASE)
+    @Story(Checklist.DB_SSL)
+    @Link(name = "ASVS 4.0.3 V9.2.2", url = References.ASVS_V9)
+    @Description("PostgreSQL must offer TLS and refuse a startup without it before authentication, so credentials "
+            + "never cross the network in clear. Fix: postgresql.conf `ssl = on`, pg_hba.conf `hostssl` lines only "
+            + "(no `host`), and DATABASE_URL with `?sslmode=require`.")
     @Test
     @Requires(Grant.POSTGRES)
     @DisplayName("PostgreSQL refuses connections without TLS (sslmode=require)")

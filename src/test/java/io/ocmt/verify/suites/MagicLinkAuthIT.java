@@ -12,7 +12,17 @@ import io.ocmt.verify.junit.Grant;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
 import io.ocmt.verify.mail.MagicLink;
+import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.References;
+import io.ocmt.verify.report.Remediation;
 import io.qameta.allure.Allure;
+import io.qameta.allure.Description;
+import io.qameta.allure.Epic;
+import io.qameta.allure.Feature;
+import io.qameta.allure.Link;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
+import io.qameta.allure.Story;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +40,8 @@ import org.junit.jupiter.api.Test;
  * magic-link flow from the mailbox, the session it issues, single use, expiry, refusal without
  * detail, and no account enumeration through the login answer.
  */
+@Epic(Checklist.EPIC)
+@Feature(Checklist.FUNCTIONAL)
 @OcmtSuite
 @Tag("auth")
 @Requires(Grant.MAILBOX)
@@ -38,6 +50,12 @@ public class MagicLinkAuthIT {
 
     private static final String INVALID_LINK = "{\"error\":\"Invalid or expired magic link\"}";
 
+    @Severity(SeverityLevel.NORMAL)
+    @Story(Checklist.MAGIC_LINK)
+    @Link(name = "ASVS 4.0.3 V2.7 Out of Band Verifier", url = References.ASVS_V2)
+    @Description("Positive control: the magic link from the mailbox must log in and the session must work on "
+            + "/api/auth/me. Fix: check USER_UI_URL (the link's base) and the mail transport; the other auth checks "
+            + "depend on this one.")
     @Test
     @DisplayName("A magic link read from the mailbox logs in, and the session works on /api/auth/me")
     void magicLinkLogsIn(AuthClient auth) {
@@ -48,6 +66,13 @@ public class MagicLinkAuthIT {
         assertThat(auth.json(me).path("user").path("email").asText()).as("the user of %s", me.describe()).isEqualToIgnoringCase(email);
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Story(Checklist.MAGIC_LINK)
+    @Link(name = "ASVS 4.0.3 V3.4.1-V3.4.3, V3.4.5", url = References.ASVS_V3)
+    @Link(name = "Observatory: Cookies", url = References.OBSERVATORY)
+    @Description("The ocmt_session cookie must be Secure, HttpOnly, SameSite and Path=/. Fix: run the management "
+            + "server with NODE_ENV=production (OCMT sets Secure only there) behind a proxy that sets "
+            + "X-Forwarded-Proto: https.")
     @Test
     @DisplayName("The session cookie is Secure, HttpOnly, SameSite and Path=/")
     void sessionCookieAttributes(AuthClient auth, Policy policy) {
@@ -59,6 +84,12 @@ public class MagicLinkAuthIT {
      * OWASP ASVS "a new session token on authentication": a login must not adopt a token the browser
      * already holds, neither one an attacker planted (session fixation) nor the user's live one.
      */
+    @Severity(SeverityLevel.BLOCKER)
+    @Story(Checklist.MAGIC_LINK)
+    @Link(name = "ASVS 4.0.3 V3.2.1", url = References.ASVS_V3)
+    @Description("Every login must issue a new session token: a token the browser presents (planted or live) is never "
+            + "adopted, which would allow session fixation. Fix: the verify route must always create a new "
+            + "`sessions` row and set its token, ignoring any cookie or X-Session-Token sent with it.")
     @Test
     @DisplayName("Every login issues a fresh session token: a planted or a live token the browser presents is never adopted")
     void loginIssuesAFreshSessionToken(AuthClient auth) {
@@ -82,6 +113,10 @@ public class MagicLinkAuthIT {
         softly.assertAll();
     }
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Story(Checklist.MAGIC_LINK)
+    @Link(name = "ASVS 4.0.3 V2.7.3", url = References.ASVS_V2)
+    @Description("A magic link used once must be refused the second time (400). " + Remediation.MAGIC_LINK)
     @Test
     @DisplayName("A magic link works once: the second use is refused")
     void magicLinkIsSingleUse(AuthClient auth) {
@@ -94,6 +129,12 @@ public class MagicLinkAuthIT {
         assertThat(reused.body()).as("body of %s", reused.describe()).isEqualToIgnoringWhitespace(INVALID_LINK);
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Story(Checklist.MAGIC_LINK)
+    @Link(name = "ASVS 4.0.3 V2.7.2", url = References.ASVS_V2)
+    @Description("A magic link past its lifetime must be refused; skipped where the lifetime is longer than the run "
+            + "may wait. "
+            + Remediation.MAGIC_LINK)
     @Test
     @DisplayName("An expired magic link is refused")
     void expiredMagicLinkIsRefused(AuthClient auth, Policy policy) {
@@ -115,6 +156,12 @@ public class MagicLinkAuthIT {
         assertThat(late.body()).isEqualToIgnoringWhitespace(INVALID_LINK);
     }
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Story(Checklist.INVALID_TOKENS)
+    @Link(name = "ASVS 4.0.3 V7.4.1", url = References.ASVS_V7)
+    @Description("Malformed and unknown magic tokens must get 400 with OCMT's one message, never a login, a 500 or a "
+            + "detail. "
+            + Remediation.MAGIC_LINK)
     @Test
     @DisplayName("Malformed and unknown tokens are refused with OCMT's one message, never a 500 or a detail")
     void malformedAndUnknownTokensAreRefused(AuthClient auth) {
@@ -131,6 +178,12 @@ public class MagicLinkAuthIT {
         softly.assertAll();
     }
 
+    @Severity(SeverityLevel.NORMAL)
+    @Story(Checklist.MAGIC_LINK)
+    @Link(name = "ASVS 4.0.3 V2 Authentication", url = References.ASVS_V2)
+    @Description("POST /api/auth/login must answer known and unknown addresses identically, within the policy's timing "
+            + "tolerance, so it cannot enumerate accounts. Fix: return the same body for both and send the mail "
+            + "asynchronously (queue) so the answer time does not depend on the address.")
     @Test
     @DisplayName("The login answer is the same for known and unknown addresses, also in time")
     void loginDoesNotRevealAccounts(AuthClient auth, Policy policy) {

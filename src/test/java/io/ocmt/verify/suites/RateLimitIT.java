@@ -16,10 +16,20 @@ import io.ocmt.verify.ratelimit.LimitHeaders;
 import io.ocmt.verify.ratelimit.LimitProbe;
 import io.ocmt.verify.ratelimit.LimitedEndpoint;
 import io.ocmt.verify.ratelimit.RateLimitLedger;
+import io.ocmt.verify.report.Checklist;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.Findings;
 import io.ocmt.verify.report.Redactor;
+import io.ocmt.verify.report.References;
+import io.ocmt.verify.report.Remediation;
 import io.qameta.allure.Allure;
+import io.qameta.allure.Description;
+import io.qameta.allure.Epic;
+import io.qameta.allure.Feature;
+import io.qameta.allure.Link;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
+import io.qameta.allure.Story;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +68,9 @@ import org.slf4j.LoggerFactory;
  * each check needs: the report states where the runner is limited now, until when, and how many
  * requests the tag sent.
  */
+@Epic(Checklist.EPIC)
+@Feature(Checklist.RATE_LIMITING)
+@Story(Checklist.RATE_LIMITS_WORK)
 @OcmtSuite
 @Tag("ratelimit")
 @Requires(Grant.DESTRUCTIVE)
@@ -92,6 +105,12 @@ public class RateLimitIT {
         this.http = plain.with(ledger);
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V2.2.1", url = References.ASVS_V2)
+    @Description("Failed vault unlocks must get a growing VAULT_BACKOFF wait, and the vault routes (unlock, recover) "
+            + "their exact limits. Fix: the vaultUnlock and recovery limiters, and the doubling backoff (1 s … 300 "
+            + "s), must be in front of every replica's vault routes. "
+            + Remediation.RATE_LIMITS)
     @TestFactory
     @Order(1)
     @Requires(Grant.MAILBOX)
@@ -121,6 +140,12 @@ public class RateLimitIT {
         }
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V2.2.1", url = References.ASVS_V2)
+    @Link(name = "ASVS 4.0.3 V11.1.4", url = References.ASVS_V11)
+    @Description("Each limited endpoint must let exactly its limit through, summed over replicas, then answer 429; "
+            + "forwarding headers and other path spellings must get no fresh budget. "
+            + Remediation.RATE_LIMITS)
     @TestFactory
     @Order(2)
     @DisplayName("Endpoints without a session: exact limits, and no fresh budget from forwarding headers or path spellings")
@@ -145,6 +170,11 @@ public class RateLimitIT {
         return tests.stream();
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V11.1.4", url = References.ASVS_V11)
+    @Description("A refused endpoint must answer again once its window has passed, so legitimate users are not locked "
+            + "out (checklist: legitimate users not blocked). "
+            + Remediation.RATE_LIMITS)
     @Test
     @Order(3)
     @DisplayName("Each refused endpoint answers again once its window has passed, where the window is short enough to wait for")
@@ -191,6 +221,9 @@ public class RateLimitIT {
         Findings.assertNone(findings);
     }
 
+    @Severity(SeverityLevel.MINOR)
+    @Description("Informational: where this runner is rate-limited now and until when, and how many requests the tag "
+            + "sent. Nothing to fix; wait the stated time before rerunning from this address.")
     @Test
     @Order(4)
     @DisplayName("Report: where this runner is rate-limited now and until when, and how many requests this tag sent")

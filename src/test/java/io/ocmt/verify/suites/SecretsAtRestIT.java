@@ -19,10 +19,20 @@ import io.ocmt.verify.junit.Grant;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
 import io.ocmt.verify.mail.MagicLink;
+import io.ocmt.verify.report.Checklist;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.Findings;
 import io.ocmt.verify.report.Redactor;
+import io.ocmt.verify.report.References;
+import io.ocmt.verify.report.Remediation;
 import io.qameta.allure.Allure;
+import io.qameta.allure.Description;
+import io.qameta.allure.Epic;
+import io.qameta.allure.Feature;
+import io.qameta.allure.Link;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
+import io.qameta.allure.Story;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -44,6 +54,8 @@ import org.junit.jupiter.api.Test;
  * are kept only as SHA-256; the key is 64 random hex characters. The grants are per test, so an
  * environment that grants the key but no database still has the key judged.
  */
+@Epic(Checklist.EPIC)
+@Feature(Checklist.ENCRYPTION)
 @OcmtSuite
 @Tag("encryption")
 @DisplayName("Secrets at rest")
@@ -54,6 +66,13 @@ public class SecretsAtRestIT {
     private static final String CONTROL = "Secrets encrypted at rest";
     private static final String TOKENS = "Tokens stored as SHA-256";
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Story(Checklist.SECRETS_ENCRYPTED)
+    @Link(name = "ASVS 4.0.3 V6 Stored Cryptography", url = References.ASVS_V6)
+    @Description("A canary stored through the API must be in no column in clear, hex or base64, sit in "
+            + "user_integrations.api_key_encrypted as v<n>:<iv>:<tag>:<ciphertext> (AES-256-GCM, 16-byte IV and "
+            + "tag), and read back. "
+            + Remediation.SECRETS_AT_REST)
     @Test
     @Requires({Grant.DATABASE, Grant.MAILBOX})
     @DisplayName("A canary stored through the API is in no column in clear, hex or base64, is AES-256-GCM in OCMT's format, and reads back")
@@ -164,6 +183,12 @@ public class SecretsAtRestIT {
                 : Optional.of(new Finding(CONTROL, deleted.describe(), "the canary integration to be deleted", "it answered " + deleted.status()));
     }
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Story(Checklist.SECRETS_ENCRYPTED)
+    @Link(name = "ASVS 4.0.3 V3 Session Management", url = References.ASVS_V3)
+    @Description("A fresh login's session and magic-link tokens must appear in the database only as their SHA-256 hex "
+            + "(sessions.token, magic_links.token), so a database read does not yield live sessions. Fix: hash "
+            + "before insert and on lookup; then delete the raw rows, which logs everyone out.")
     @Test
     @Requires({Grant.DATABASE, Grant.MAILBOX})
     @DisplayName("Session and magic-link tokens are stored only as their SHA-256, never raw")
@@ -197,6 +222,12 @@ public class SecretsAtRestIT {
         Findings.assertNone(findings);
     }
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Story(Checklist.KEY_FORMAT)
+    @Link(name = "ASVS 4.0.3 V6 Stored Cryptography", url = References.ASVS_V6)
+    @Description("ENCRYPTION_KEY must be exactly 64 hex characters, random, not a pattern or derived from a password. "
+            + "Fix: generate `openssl rand -hex 32`, store it in the secrets manager, and rotate with "
+            + "ENCRYPTION_KEY_VERSION and ENCRYPTION_KEY_V<n> so old rows still decrypt.")
     @Test
     @DisplayName("ENCRYPTION_KEY is exactly 64 hex characters and not low-entropy")
     void encryptionKeyIsStrong(Target target, Policy policy) {

@@ -8,7 +8,17 @@ import io.ocmt.verify.headers.SecurityHeaders;
 import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.http.Http;
 import io.ocmt.verify.junit.OcmtSuite;
+import io.ocmt.verify.report.Checklist;
 import io.ocmt.verify.report.Finding;
+import io.ocmt.verify.report.References;
+import io.ocmt.verify.report.Remediation;
+import io.qameta.allure.Description;
+import io.qameta.allure.Epic;
+import io.qameta.allure.Feature;
+import io.qameta.allure.Link;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
+import io.qameta.allure.Story;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +35,9 @@ import org.junit.jupiter.api.TestInstance;
  * hardening headers with acceptable values. One test per control, each naming every response that
  * breaks it.
  */
+@Epic(Checklist.EPIC)
+@Feature(Checklist.HEADERS)
+@Story(Checklist.HEADERS_SET)
 @OcmtSuite
 @Tag("headers")
 @DisplayName("Security headers")
@@ -50,42 +63,83 @@ public class SecurityHeadersIT {
         }
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Story(Checklist.HSTS)
+    @Link(name = "ASVS 4.0.3 V14.4.5", url = References.ASVS_V14)
+    @Link(name = "Observatory: Strict-Transport-Security", url = References.OBSERVATORY)
+    @Link(name = "hstspreload.org", url = References.HSTS_PRELOAD)
+    @Description("Every checked response must carry Strict-Transport-Security once, with max-age >= the policy "
+            + "(31536000), includeSubDomains and preload. Fix: `Strict-Transport-Security: max-age=31536000; "
+            + "includeSubDomains; preload` from helmet or the proxy (nginx `add_header … always`), not both.")
     @Test
     @DisplayName("Strict-Transport-Security: sent once, max-age and directives as the policy says")
     void strictTransportSecurity() {
         assertNone(about(findings, "Strict-Transport-Security"::equalsIgnoreCase));
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V14.4.3", url = References.ASVS_V14)
+    @Link(name = "Observatory: Content Security Policy", url = References.OBSERVATORY)
+    @Description("Content-Security-Policy must be enforced (not Report-Only), with no 'unsafe-inline', 'unsafe-eval', "
+            + "data:, * or scheme sources for scripts, object-src 'none', base-uri and frame-ancestors, and still "
+            + "allow wss: and Google Fonts. Fix: OCMT's helmet CSP (script-src 'self'; object-src 'none'; base-uri "
+            + "'self'; frame-ancestors 'none'; connect-src 'self' wss: <USER_UI_URL>). "
+            + Remediation.HELMET_HEADERS)
     @Test
     @DisplayName("Content-Security-Policy: enforced, no unsafe script sources, required directives, app needs allowed")
     void contentSecurityPolicy() {
         assertNone(about(findings, c -> c.toLowerCase().startsWith("content-security-policy")));
     }
 
+    @Severity(SeverityLevel.NORMAL)
+    @Link(name = "ASVS 4.0.3 V14.4.7", url = References.ASVS_V14)
+    @Link(name = "Observatory: X-Frame-Options", url = References.OBSERVATORY)
+    @Description("Every checked response must carry X-Frame-Options: DENY, so the app cannot be framed for "
+            + "clickjacking. "
+            + Remediation.HELMET_HEADERS)
     @Test
     @DisplayName("X-Frame-Options: DENY")
     void frameOptions() {
         assertNone(about(findings, "X-Frame-Options"::equalsIgnoreCase));
     }
 
+    @Severity(SeverityLevel.NORMAL)
+    @Link(name = "ASVS 4.0.3 V14.4.4", url = References.ASVS_V14)
+    @Link(name = "Observatory: X-Content-Type-Options", url = References.OBSERVATORY)
+    @Description("Every checked response must carry X-Content-Type-Options: nosniff. " + Remediation.HELMET_HEADERS)
     @Test
     @DisplayName("X-Content-Type-Options: nosniff")
     void contentTypeOptions() {
         assertNone(about(findings, "X-Content-Type-Options"::equalsIgnoreCase));
     }
 
+    @Severity(SeverityLevel.NORMAL)
+    @Link(name = "ASVS 4.0.3 V14.4.6", url = References.ASVS_V14)
+    @Link(name = "Observatory: Referrer Policy", url = References.OBSERVATORY)
+    @Description("Referrer-Policy must be one of the policy's values (OCMT: strict-origin-when-cross-origin), so URLs "
+            + "with tokens do not leak to other sites. "
+            + Remediation.HELMET_HEADERS)
     @Test
     @DisplayName("Referrer-Policy: one of the policy's values")
     void referrerPolicy() {
         assertNone(about(findings, "Referrer-Policy"::equalsIgnoreCase));
     }
 
+    @Severity(SeverityLevel.NORMAL)
+    @Link(name = "ASVS 4.0.3 V14.3.3", url = References.ASVS_V14)
+    @Description("No response may name software versions: Server without a version, no X-Powered-By. Fix: nginx "
+            + "`server_tokens off;`, Express `app.disable('x-powered-by')` (helmet does it).")
     @Test
     @DisplayName("No version banners: Server without a version, no X-Powered-By and the like")
     void noVersionBanners() {
         assertNone(about(findings, c -> c.equalsIgnoreCase("Server") || policy.forbiddenHeaders().stream().anyMatch(c::equalsIgnoreCase)));
     }
 
+    @Severity(SeverityLevel.NORMAL)
+    @Link(name = "Observatory: tests and scoring", url = References.OBSERVATORY)
+    @Description("Other headers the policy requires must carry its values (OCMT: Cross-Origin-Opener-Policy and "
+            + "Cross-Origin-Resource-Policy same-origin, X-Permitted-Cross-Domain-Policies none). "
+            + Remediation.HELMET_HEADERS)
     @Test
     @DisplayName("Other required headers carry the policy's values (COOP, cross-domain policies, …)")
     void otherRequiredHeaders() {

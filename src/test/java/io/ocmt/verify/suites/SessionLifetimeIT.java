@@ -12,8 +12,18 @@ import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.junit.Grant;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
+import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.References;
+import io.ocmt.verify.report.Remediation;
 import io.ocmt.verify.report.Warnings;
 import io.qameta.allure.Allure;
+import io.qameta.allure.Description;
+import io.qameta.allure.Epic;
+import io.qameta.allure.Feature;
+import io.qameta.allure.Link;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
+import io.qameta.allure.Story;
 import java.net.HttpCookie;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +45,9 @@ import org.junit.jupiter.api.Test;
  * (USER_SESSION_TIMEOUT_MS), the per-user session limit (MAX_SESSIONS_PER_USER), logout and
  * revocation ending exactly the sessions they should.
  */
+@Epic(Checklist.EPIC)
+@Feature(Checklist.AUTHN_AUTHZ)
+@Story(Checklist.SESSION_TIMEOUTS)
 @OcmtSuite
 @Tag("session")
 @Requires(Grant.MAILBOX)
@@ -47,6 +60,12 @@ public class SessionLifetimeIT {
     /** How far past the lifetime an aged session is put: well beyond clock skew between the database and the servers. */
     private static final Duration AGED_BEYOND = Duration.ofMinutes(1);
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Story(Checklist.SESSION_TIMEOUT_ENFORCED)
+    @Link(name = "ASVS 4.0.3 V3.3.2", url = References.ASVS_V3)
+    @Description("A session must be refused with SESSION_EXPIRED once its absolute lifetime has passed; waited for "
+            + "only where the lifetime is short. "
+            + Remediation.SESSION_LIFETIME)
     @Test
     @DisplayName("A session dies at its absolute lifetime (SESSION_EXPIRED), waited for where the lifetime is short")
     void absoluteLifetimeIsEnforced(AuthClient auth, Policy policy) {
@@ -86,6 +105,11 @@ public class SessionLifetimeIT {
      * and the sessions list's expiresAt. Longer than the policy fails; shorter is a warning, since
      * it is safer than asked but still not the configuration the policy describes.
      */
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V3.3.2", url = References.ASVS_V3)
+    @Description("The cookie's Max-Age/Expires and the sessions list's expiresAt − createdAt must show the policy's "
+            + "lifetime; longer fails, shorter warns. "
+            + Remediation.SESSION_LIFETIME)
     @Test
     @DisplayName("The session cookie's expiry and the sessions list's expiresAt show the policy's absolute lifetime")
     void visibleLifetimeMatchesPolicy(AuthClient auth, Policy policy) {
@@ -131,6 +155,12 @@ public class SessionLifetimeIT {
      * that old: the suite moves its own session's row back by the lifetime (and a minute), asks
      * with it, and puts the row back before logging it out.
      */
+    @Severity(SeverityLevel.CRITICAL)
+    @Story(Checklist.SESSION_TIMEOUT_ENFORCED)
+    @Link(name = "ASVS 4.0.3 V3.3.2", url = References.ASVS_V3)
+    @Description("The suite's own session row, moved back past the lifetime in the database, must be refused with "
+            + "SESSION_EXPIRED. "
+            + Remediation.SESSION_LIFETIME)
     @Test
     @Requires(Grant.DATABASE_WRITE)
     @DisplayName("A session aged past its absolute lifetime in the database is refused (SESSION_EXPIRED)")
@@ -156,6 +186,10 @@ public class SessionLifetimeIT {
         }
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V3 Session Management", url = References.ASVS_V3)
+    @Description("One login more than MAX_SESSIONS_PER_USER must end the least recently active session and no other. "
+            + Remediation.SESSION_LIMIT)
     @Test
     @DisplayName("One login more than MAX_SESSIONS_PER_USER evicts the least recently active session, and no other")
     void sessionLimitEvictsLeastRecentlyActive(AuthClient auth, Policy policy) {
@@ -179,6 +213,11 @@ public class SessionLifetimeIT {
         softly.assertAll();
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V3.3.1", url = References.ASVS_V3)
+    @Description("POST /api/auth/logout must make that session's token dead and leave the user's other sessions alive. "
+            + ""
+            + Remediation.SESSION_REJECTION)
     @Test
     @DisplayName("Logout ends exactly the session that logged out")
     void logoutEndsThatSession(AuthClient auth) {
@@ -194,6 +233,10 @@ public class SessionLifetimeIT {
         softly.assertAll();
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V3.3.4", url = References.ASVS_V3)
+    @Description("DELETE /api/auth/sessions must end every other session of the user and keep the current one. "
+            + Remediation.SESSION_REJECTION)
     @Test
     @DisplayName("Revoking the others ends every other session of the user, and keeps the current one")
     void revokeOthersEndsExactlyTheOthers(AuthClient auth) {

@@ -6,6 +6,9 @@ import static io.ocmt.verify.tls.HandshakeAssert.assertThat;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.Target;
 import io.ocmt.verify.junit.OcmtSuite;
+import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.References;
+import io.ocmt.verify.report.Remediation;
 import io.ocmt.verify.report.Warnings;
 import io.ocmt.verify.tls.CertificateCheck;
 import io.ocmt.verify.tls.Handshake;
@@ -14,6 +17,13 @@ import io.ocmt.verify.tls.probe.EnumerationResult;
 import io.ocmt.verify.tls.probe.GroupEnumerationResult;
 import io.ocmt.verify.tls.probe.TlsProbe;
 import io.qameta.allure.Allure;
+import io.qameta.allure.Description;
+import io.qameta.allure.Epic;
+import io.qameta.allure.Feature;
+import io.qameta.allure.Link;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
+import io.qameta.allure.Story;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Collectors;
@@ -29,6 +39,8 @@ import org.junit.jupiter.api.TestInstance;
  * IANA registry, as testssl.sh and SSL Labs do, so suites Java cannot speak are found too; then the
  * key-exchange groups, one per ClientHello, in each accepted protocol.
  */
+@Epic(Checklist.EPIC)
+@Feature(Checklist.TLS)
 @OcmtSuite
 @Tag("tls")
 @DisplayName("TLS protocols, cipher suites and certificate")
@@ -78,6 +90,14 @@ public class TlsIT {
         return "raw ClientHello probe of " + target.tlsHost() + ":" + target.tlsPort();
     }
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Story(Checklist.WEAK_TLS)
+    @Link(name = "ASVS 4.0.3 V9.1.3", url = References.ASVS_V9)
+    @Link(name = "Mozilla Server Side TLS (intermediate)", url = References.MOZILLA_TLS)
+    @Link(name = "testssl.sh -p", url = References.TESTSSL)
+    @Description("The server must accept exactly the policy's protocols (TLS 1.2 and 1.3): SSLv3, TLS 1.0 and 1.1 "
+            + "refused. "
+            + Remediation.TLS_NGINX)
     @Test
     @DisplayName("Only the policy's protocols are accepted (TLS 1.2 and 1.3), and each of them is")
     void protocols() {
@@ -85,6 +105,14 @@ public class TlsIT {
         assertNone(TlsVerdict.protocols(subject(), enumeration.protocols(), policy.tls()));
     }
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Story(Checklist.WEAK_TLS)
+    @Link(name = "ASVS 4.0.3 V9.1.2", url = References.ASVS_V9)
+    @Link(name = "Mozilla Server Side TLS (intermediate)", url = References.MOZILLA_TLS)
+    @Link(name = "testssl.sh -E", url = References.TESTSSL)
+    @Description("Every (protocol, cipher suite) the server accepts, found by raw ClientHellos over the IANA registry, "
+            + "must be on the policy's list; the failure names each weak pair and why. "
+            + Remediation.TLS_NGINX)
     @Test
     @DisplayName("Every accepted (protocol, cipher suite) pair is on the policy's list")
     void cipherSuites() {
@@ -92,6 +120,13 @@ public class TlsIT {
         assertNone(TlsVerdict.suites(subject(), enumeration, policy.tls()));
     }
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Story(Checklist.WEAK_TLS)
+    @Link(name = "ASVS 4.0.3 V9.1.2", url = References.ASVS_V9)
+    @Link(name = "Mozilla Server Side TLS (intermediate)", url = References.MOZILLA_TLS)
+    @Description("Every key-exchange group each protocol accepts must be in policy.tls.allowedGroups (default X25519, "
+            + "secp256r1, secp384r1), DH >= 2048 and ECDH >= 256 bits. "
+            + Remediation.TLS_NGINX)
     @Test
     @DisplayName("Every accepted (protocol, key-exchange group) pair is on the policy's list and large enough")
     void keyExchangeGroups() {
@@ -99,6 +134,11 @@ public class TlsIT {
         assertNone(TlsVerdict.groups(subject(), groups, policy.tls()));
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Story(Checklist.WEAK_TLS)
+    @Link(name = "ASVS 4.0.3 V9.1.3", url = References.ASVS_V9)
+    @Description("A modern JSSE client must negotiate the policy's protocol (TLS 1.3) with an allowed suite. "
+            + Remediation.TLS_NGINX)
     @Test
     @DisplayName("A modern client negotiates the policy's protocol with an allowed suite")
     void negotiatedDefaults() {
@@ -107,6 +147,13 @@ public class TlsIT {
                 .withSuiteIn(policy.tls().allowedSuites());
     }
 
+    @Severity(SeverityLevel.CRITICAL)
+    @Story(Checklist.TLS_TERMINATION)
+    @Link(name = "ASVS 4.0.3 V9.2.1", url = References.ASVS_V9)
+    @Link(name = "testssl.sh certificate checks", url = References.TESTSSL)
+    @Description("The certificate must chain to a trusted root for the host, expire in more than 30 days (warning at "
+            + "60), live at most 398 days, with a strong key and signature. "
+            + Remediation.CERTIFICATE)
     @Test
     @DisplayName("Certificate: trusted chain for the host, expiry, lifetime, key size, signature")
     void certificate() {

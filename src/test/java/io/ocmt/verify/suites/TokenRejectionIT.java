@@ -9,6 +9,16 @@ import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.junit.Grant;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
+import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.References;
+import io.ocmt.verify.report.Remediation;
+import io.qameta.allure.Description;
+import io.qameta.allure.Epic;
+import io.qameta.allure.Feature;
+import io.qameta.allure.Link;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
+import io.qameta.allure.Story;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +34,9 @@ import org.junit.jupiter.api.TestFactory;
  * Checklist "Functional testing: invalid tokens rejected": every way of presenting a credential that
  * is not a live session is answered 401 with OCMT's body, never 200 and never 500.
  */
+@Epic(Checklist.EPIC)
+@Feature(Checklist.FUNCTIONAL)
+@Story(Checklist.INVALID_TOKENS)
 @OcmtSuite
 @Tag("session")
 @Requires(Grant.MAILBOX)
@@ -36,6 +49,12 @@ public class TokenRejectionIT {
     private record Case(String name, String expectedBody, Supplier<Exchange> request) {
     }
 
+    @Severity(SeverityLevel.BLOCKER)
+    @Link(name = "ASVS 4.0.3 V3.3.1", url = References.ASVS_V3)
+    @Link(name = "ASVS 4.0.3 V3.1.1", url = References.ASVS_V3)
+    @Description("Every credential that is not a live session (none, empty, random, truncated, altered, in the query "
+            + "string, as Bearer, revoked, logged out, evicted) must get 401 with OCMT's body. "
+            + Remediation.SESSION_REJECTION)
     @TestFactory
     @DisplayName("Each non-session credential gets 401")
     Stream<DynamicTest> rejectionMatrix(AuthClient auth, Policy policy) {
