@@ -40,6 +40,7 @@ public final class EnvironmentWidget {
         try {
             Path file = Path.of(dir).resolve("environment.properties");
             Files.createDirectories(file.getParent());
+            Categories.write(file.getParent());
             Files.writeString(file, values.entrySet().stream()
                     .map(e -> e.getKey() + "=" + Redactor.text(e.getValue()).replace("\\", "\\\\").replace(":", "\\:"))
                     .collect(Collectors.joining("\n")) + "\n");
