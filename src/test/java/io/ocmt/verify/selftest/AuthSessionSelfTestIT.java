@@ -1,5 +1,8 @@
 package io.ocmt.verify.selftest;
 
+import io.qameta.allure.Epic;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
 import static io.ocmt.verify.selftest.BrokenStack.assertThat;
 import static io.ocmt.verify.selftest.BrokenStack.run;
 import static io.ocmt.verify.selftest.BrokenStack.runTests;
@@ -19,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * rate-limit windows and would prove nothing about this switch.
  */
 @SelfTest
+@Epic(SelfTest.EPIC)
+@Severity(SeverityLevel.MINOR)
 @DisplayName("Self-test: auth, session and admin checks fail when the control is broken")
 class AuthSessionSelfTestIT {
 

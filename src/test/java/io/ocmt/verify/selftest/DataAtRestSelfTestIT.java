@@ -1,5 +1,8 @@
 package io.ocmt.verify.selftest;
 
+import io.qameta.allure.Epic;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
 import static io.ocmt.verify.selftest.BrokenStack.assertThat;
 import static io.ocmt.verify.selftest.BrokenStack.run;
 
@@ -14,6 +17,8 @@ import org.junit.jupiter.api.Test;
  * exactly the check for it, and the failure names where: the column, the file, the setting.
  */
 @SelfTest
+@Epic(SelfTest.EPIC)
+@Severity(SeverityLevel.MINOR)
 @DisplayName("Self-test: secrets at rest, backups and data stores fail when the control is broken")
 class DataAtRestSelfTestIT {
 

@@ -1,5 +1,8 @@
 package io.ocmt.verify.selftest;
 
+import io.qameta.allure.Epic;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
 import static io.ocmt.verify.selftest.BrokenStack.assertThat;
 import static io.ocmt.verify.selftest.BrokenStack.run;
 
@@ -7,6 +10,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @SelfTest
+@Epic(SelfTest.EPIC)
+@Severity(SeverityLevel.MINOR)
 @DisplayName("Self-test: health checks fail when /health leaks or is not JSON")
 class HealthCheckSelfTestIT {
 

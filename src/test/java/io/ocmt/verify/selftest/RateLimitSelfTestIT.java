@@ -1,5 +1,8 @@
 package io.ocmt.verify.selftest;
 
+import io.qameta.allure.Epic;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
 import static io.ocmt.verify.selftest.BrokenStack.assertThat;
 import static io.ocmt.verify.selftest.BrokenStack.run;
 
@@ -9,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each rate-limit control, broken alone on the reference servers, fails the check for it. */
 @SelfTest
+@Epic(SelfTest.EPIC)
+@Severity(SeverityLevel.MINOR)
 @DisplayName("Self-test: rate-limit checks fail when the control is broken")
 class RateLimitSelfTestIT {
 

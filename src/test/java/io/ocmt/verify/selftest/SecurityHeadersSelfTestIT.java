@@ -1,5 +1,8 @@
 package io.ocmt.verify.selftest;
 
+import io.qameta.allure.Epic;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
 import static io.ocmt.verify.selftest.BrokenStack.assertThat;
 import static io.ocmt.verify.selftest.BrokenStack.run;
 
@@ -8,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each header control, broken alone on the reference stack, fails its own test of the headers suite and no other. */
 @SelfTest
+@Epic(SelfTest.EPIC)
+@Severity(SeverityLevel.MINOR)
 @DisplayName("Self-test: security headers checks fail when the control is broken")
 class SecurityHeadersSelfTestIT {
 

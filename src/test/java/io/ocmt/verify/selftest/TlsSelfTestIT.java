@@ -1,5 +1,8 @@
 package io.ocmt.verify.selftest;
 
+import io.qameta.allure.Epic;
+import io.qameta.allure.Severity;
+import io.qameta.allure.SeverityLevel;
 import static io.ocmt.verify.selftest.BrokenStack.assertThat;
 import static io.ocmt.verify.selftest.BrokenStack.run;
 
@@ -8,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each TLS control broken alone in nginx or in the certificate: the TLS suite names the exact pair, group or property. */
 @SelfTest
+@Epic(SelfTest.EPIC)
+@Severity(SeverityLevel.MINOR)
 @DisplayName("Self-test: TLS checks fail naming the offending protocol, suite, group or certificate property")
 class TlsSelfTestIT {
 
