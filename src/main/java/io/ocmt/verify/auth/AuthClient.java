@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.awaitility.Awaitility;
 
 /**
@@ -172,12 +173,18 @@ public final class AuthClient implements AutoCloseable {
 
     /** The id of {@code session} in its own sessions list (isCurrent). */
     public String idOf(Session session) {
-        for (JsonNode s : json(sessions(session)).path("sessions")) {
+        return current(sessions(session)).map(s -> s.path("id").asText())
+                .orElseThrow(() -> new AssertionError("The sessions list of " + session + " marks no session as current"));
+    }
+
+    /** The entry a GET /api/auth/sessions answer marks as the session that asked (isCurrent). */
+    public Optional<JsonNode> current(Exchange sessionsList) {
+        for (JsonNode s : json(sessionsList).path("sessions")) {
             if (s.path("isCurrent").asBoolean()) {
-                return s.path("id").asText();
+                return Optional.of(s);
             }
         }
-        throw new AssertionError("The sessions list of " + session + " marks no session as current");
+        return Optional.empty();
     }
 
     public JsonNode json(Exchange exchange) {

@@ -25,6 +25,7 @@ import io.qameta.allure.Story;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
@@ -92,12 +93,10 @@ public class AdminGuardIT {
     @Test
     @DisplayName("Admin endpoints answer the right token")
     void adminAnswersRightToken(Http http, Target target, Policy policy) {
-        var token = target.secrets().find("adminToken");
-        Assumptions.assumeTrue(token.isPresent(), () -> "Not verified: environment '" + target.name()
-                + "' grants no secret adminToken (secrets.adminToken names its variable)");
+        String token = adminToken(target, "");
         SoftAssertions softly = new SoftAssertions();
         for (String path : policy.admin().paths()) {
-            Exchange e = http.send("GET", target.https(path), Map.of("Authorization", "Bearer " + token.get()));
+            Exchange e = http.send("GET", target.https(path), Map.of("Authorization", "Bearer " + token));
             softly.assertThat(e.status()).as("%s with the admin token", e.describe()).isEqualTo(200);
         }
         softly.assertAll();
@@ -119,10 +118,7 @@ public class AdminGuardIT {
     @Requires(Grant.OUTSIDE_PROXY)
     @DisplayName("Admin endpoints refuse the right token from an address outside the admin IP allowlist (403 ADMIN_IP_NOT_ALLOWED)")
     void adminRefusesAddressOutsideAllowlist(Http http, Target target, Policy policy) {
-        var token = target.secrets().find("adminToken");
-        Assumptions.assumeTrue(token.isPresent(), () -> "Not verified: environment '" + target.name()
-                + "' grants no secret adminToken (secrets.adminToken names its variable); without the right token a refusal"
-                + " would not show that the allowlist refused it");
+        String token = adminToken(target, "; without the right token a refusal would not show that the allowlist refused it");
         URI proxy = target.environment().grants().outsideProxy().uri();
         Http outside = http.via(proxy);
         String through = "sent with the right admin token through the outside proxy " + Redactor.url(proxy.toString())
@@ -132,7 +128,7 @@ public class AdminGuardIT {
             URI uri = target.https(path);
             Exchange e;
             try {
-                e = outside.send("GET", uri, Map.of("Authorization", "Bearer " + token.get()));
+                e = outside.send("GET", uri, Map.of("Authorization", "Bearer " + token));
             } catch (Exception failed) { // REST Assured rethrows I/O errors unchecked, whatever their type
                 softly.fail("GET %s %s: expected 403 with code ADMIN_IP_NOT_ALLOWED, but the request failed: %s",
                         Redactor.url(uri.toString()), through, Redactor.text(String.valueOf(failed.getMessage())));
@@ -145,6 +141,14 @@ public class AdminGuardIT {
                     .isEqualTo("403 " + ADMIN_IP_NOT_ALLOWED);
         }
         softly.assertAll();
+    }
+
+    /** The environment's admin token, or the test is skipped saying which secret is missing and {@code why} it matters. */
+    private static String adminToken(Target target, String why) {
+        Optional<String> token = target.secrets().find("adminToken");
+        Assumptions.assumeTrue(token.isPresent(), () -> "Not verified: environment '" + target.name()
+                + "' grants no secret adminToken (secrets.adminToken names its variable)" + why);
+        return token.get();
     }
 
     /** OCMT's {@code "code"} field of a JSON error body; "(no code)" for anything else. */

@@ -117,12 +117,7 @@ public class SessionLifetimeIT {
         long tolerance = visibleTolerance(lifetime);
         Session session = auth.login(auth.newIdentity("visible"));
         Exchange listed = auth.sessions(session);
-        JsonNode current = null;
-        for (JsonNode s : auth.json(listed).path("sessions")) {
-            if (s.path("isCurrent").asBoolean()) {
-                current = s;
-            }
-        }
+        JsonNode current = auth.current(listed).orElse(null);
         assertThat(current).as("the current session in %s", listed.describe()).isNotNull();
         Map<String, Long> seen = new LinkedHashMap<>();
         seen.put("expiresAt - createdAt of the current session in " + listed.describe(),
