@@ -44,7 +44,8 @@ public final class AuthClient implements AutoCloseable {
     private final List<Session> created = new ArrayList<>();
 
     public AuthClient(Http http, Mailbox mailbox) {
-        this.http = http;
+        // Its own 429s are waited out or reported here, with the budget named.
+        this.http = http.judgingRateLimits();
         this.target = http.target();
         this.mailbox = mailbox;
     }

@@ -139,7 +139,17 @@ public final class Environments {
                         + ". Fix: the path of the PEM file of the CA that issued the target's certificate.");
             }
         }
-        requireProxyUrl(env.grants().outsideProxy().url(), "grants.outsideProxy.url", where);
+        requireProxyUrl(env.grants().outsideProxy().url(), "grants.outsideProxy.url", where,
+                "an HTTP CONNECT proxy whose egress address is outside the target's admin IP allowlist, e.g. http://egress-test.internal:3128");
+        List<String> egress = env.grants().egressProxies().urls();
+        for (int i = 0; i < egress.size(); i++) {
+            if (egress.get(i) == null) {
+                throw new ConfigException("grants.egressProxies.urls[" + i + "] is empty" + where
+                        + ". Fix: the http://host:port of an HTTP CONNECT proxy, or remove the entry.");
+            }
+            requireProxyUrl(egress.get(i), "grants.egressProxies.urls[" + i + "]", where,
+                    "an HTTP CONNECT proxy that leaves from an address of its own, e.g. http://egress-1.internal:3128");
+        }
         env.secrets().forEach((logical, variable) -> {
             if (variable == null || !variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 throw new ConfigException("secrets." + logical + " must name an environment variable, not hold a value" + where + ".");
@@ -159,7 +169,7 @@ public final class Environments {
      * would mean something the suite does not do. Credentials would be printed with every failure
      * that names the proxy, so they are refused, and never echoed.
      */
-    static void requireProxyUrl(String url, String key, String where) {
+    static void requireProxyUrl(String url, String key, String where, String wanted) {
         if (url == null) {
             return;
         }
@@ -185,8 +195,7 @@ public final class Environments {
         String shown = uri != null && uri.getRawUserInfo() != null
                 ? url.trim().replace(uri.getRawUserInfo() + "@", Redactor.MASK + "@") : url.trim();
         throw new ConfigException(key + " '" + shown + "' " + problem + where
-                + ". Fix: the http://host:port of an HTTP CONNECT proxy whose egress address is outside the target's"
-                + " admin IP allowlist, e.g. http://egress-test.internal:3128, or null where there is none.");
+                + ". Fix: the http://host:port of " + wanted + ", or null where there is none.");
     }
 
     private static ObjectNode defaults(ObjectMapper yaml) {

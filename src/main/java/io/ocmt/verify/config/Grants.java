@@ -1,6 +1,7 @@
 package io.ocmt.verify.config;
 
 import java.net.URI;
+import java.util.List;
 
 /**
  * What an environment lets the suite touch besides the public HTTPS interface. Secret values are
@@ -9,7 +10,7 @@ import java.net.URI;
  * @param destructive whether tests may use up the runner's rate-limit budget or lock accounts out
  */
 public record Grants(boolean destructive, Mailbox mailbox, Database database, Backups backups, Redis redis,
-                     Postgres postgres, OutsideProxy outsideProxy) {
+                     Postgres postgres, OutsideProxy outsideProxy, EgressProxies egressProxies) {
 
     public record Mailbox(String type, String host, int port, boolean tls, String username, String passwordSecret,
                           boolean loginAsRecipient, String baseAddress, String mailpitUrl) {
@@ -67,6 +68,24 @@ public record Grants(boolean destructive, Mailbox mailbox, Database database, Ba
         /** The proxy's address; only for a granted, validated grant. */
         public URI uri() {
             return URI.create(url.trim());
+        }
+    }
+
+    /**
+     * HTTP proxies that tunnel with CONNECT, each leaving from an address of its own. A target limits
+     * logins and magic-link verifications per client address (OCMT: 10 and 5 per 15 minutes), fewer
+     * than one run needs; the suite spreads them over this runner's address and these. Checked when
+     * the environment loads, like {@link OutsideProxy}.
+     *
+     * @param urls {@code http://host:port} of each proxy; empty: only this runner's own address
+     */
+    public record EgressProxies(List<String> urls) {
+        public EgressProxies {
+            urls = urls == null ? List.of() : List.copyOf(urls);
+        }
+
+        public List<URI> uris() {
+            return urls.stream().map(u -> URI.create(u.trim())).toList();
         }
     }
 }

@@ -77,7 +77,13 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
                                 long maxWaitSeconds) {
     }
 
-    public record AdminPolicy(List<String> paths, List<String> internalPaths) {
+    /**
+     * @param paths          admin API routes: only the admin token (OCMT: INTERNAL_ADMIN_TOKEN, as a Bearer) gets in
+     * @param allowlistPaths admin routes the admin IP allowlist must also guard: the right token from an address
+     *                       outside it is refused (OCMT's admin_ip_allowlist table guards /api/admin/security only)
+     * @param internalPaths  internal API routes: only the agent server's token (AGENT_SERVER_TOKEN) gets in
+     */
+    public record AdminPolicy(List<String> paths, List<String> allowlistPaths, List<String> internalPaths) {
     }
 
     /** One limited endpoint: at most {@code limit} requests per {@code windowSeconds} from one client. */

@@ -27,6 +27,12 @@ import org.apache.http.conn.ssl.SSLSocketFactory;
  * because the first hop is what the checks judge. Every request becomes a redacted Allure step.
  * {@link #via} sends the same requests through an HTTP proxy, so the target sees them come from the
  * proxy's address.
+ *
+ * <p>Two outcomes are never a verdict on the target, and {@link Outcomes} turns them into a test
+ * aborted as not verified, naming the request: a request that could not be sent at all (refused,
+ * timed out), and a 429, which means this runner's rate-limit budget is spent, not that the control
+ * under test is wrong. Only the rate-limit checks, which judge 429s, ask for them with
+ * {@link #judgingRateLimits()}.
  */
 public final class Http {
 
@@ -34,11 +40,13 @@ public final class Http {
     private final RestAssuredConfig config;
     private final List<Filter> filters;
     private final URI proxy;
+    private final boolean judgesRateLimits;
 
-    private Http(Target target, List<Filter> filters, URI proxy) {
+    private Http(Target target, List<Filter> filters, URI proxy, boolean judgesRateLimits) {
         this.target = target;
         this.filters = List.copyOf(filters);
         this.proxy = proxy;
+        this.judgesRateLimits = judgesRateLimits;
         @SuppressWarnings("deprecation") // REST Assured 5 still takes HttpClient 4's socket factory.
         SSLSocketFactory sockets = new SSLSocketFactory(target.trust().sslContext(), SSLSocketFactory.STRICT_HOSTNAME_VERIFIER);
         this.config = RestAssuredConfig.config()
@@ -51,7 +59,7 @@ public final class Http {
     }
 
     public static Http to(Target target) {
-        return new Http(target, List.of(), null);
+        return new Http(target, List.of(), null, false);
     }
 
     /**
@@ -61,7 +69,15 @@ public final class Http {
     public Http with(Filter filter) {
         List<Filter> more = new ArrayList<>(filters);
         more.add(filter);
-        return new Http(target, more, proxy);
+        return new Http(target, more, proxy, judgesRateLimits);
+    }
+
+    /**
+     * The same client, for checks that judge the target's rate limiting: a 429 is returned to them as
+     * an answer instead of stopping the test as not verified.
+     */
+    public Http judgingRateLimits() {
+        return new Http(target, filters, proxy, true);
     }
 
     /**
@@ -75,7 +91,7 @@ public final class Http {
         if (proxy == null || !"http".equalsIgnoreCase(proxy.getScheme()) || proxy.getHost() == null || proxy.getPort() < 1) {
             throw new IllegalArgumentException("A proxy is an http://host:port URL; got " + (proxy == null ? null : Redactor.url(proxy.toString())));
         }
-        return new Http(target, filters, proxy);
+        return new Http(target, filters, proxy, judgesRateLimits);
     }
 
     /** The proxy every request goes through, if this client was made by {@link #via}. */
@@ -89,7 +105,9 @@ public final class Http {
 
     /** A request specification with this target's TLS trust, time-outs and reporting; for requests the shortcuts do not cover. */
     public RequestSpecification spec() {
-        RequestSpecification spec = RestAssured.given().config(config).urlEncodingEnabled(false).filter(new AllureHttpSteps());
+        // Outermost, so the report's step for a 429 is written before the test stops on it.
+        RequestSpecification spec = RestAssured.given().config(config).urlEncodingEnabled(false)
+                .filter(new Outcomes(judgesRateLimits, proxy)).filter(new AllureHttpSteps());
         if (proxy != null) {
             spec.proxy(ProxySpecification.host(proxy.getHost()).withPort(proxy.getPort()).withScheme("http"));
         }

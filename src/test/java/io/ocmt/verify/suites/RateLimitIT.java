@@ -102,7 +102,7 @@ public class RateLimitIT {
         this.policy = policy;
         this.target = target;
         this.ledger = new RateLimitLedger(policy.rateLimits());
-        this.http = plain.with(ledger);
+        this.http = plain.with(ledger).judgingRateLimits();
     }
 
     @Severity(SeverityLevel.CRITICAL)
