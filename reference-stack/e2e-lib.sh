@@ -120,7 +120,7 @@ start_nginx() {
   [ -z "$http_port" ] || ports+=(-p "127.0.0.1:$http_port:80")
   containers+=("$name")
   docker create --name "$name" --network "$net" --network-alias "$alias" "${ports[@]}" \
-    -e UPSTREAMS=server-1:3000,server-2:3000 -e HTTPS_PUBLIC_PORT="$https_port" "$@" \
+    -e UPSTREAMS=server-1:3000,server-2:3000 -e PUBLIC_HOST=localhost -e HTTPS_PUBLIC_PORT="$https_port" "$@" \
     "ocmt-ref/nginx:$TAG" >/dev/null
   docker cp "$work/server.crt" "$name:/etc/nginx/tls/server.crt"
   docker cp "$work/server.key" "$name:/etc/nginx/tls/server.key"

@@ -75,6 +75,10 @@ check "malformed JSON is 400 INVALID_JSON" grep -q INVALID_JSON "$work/b"
 curl -s --max-time 10 -D "$work/h" -o /dev/null "http://127.0.0.1:$HTTP/health?x=1" -H "Host: localhost:$HTTP"
 check "port 80 answers 301" grep -q "^HTTP/1.1 301" "$work/h"
 check "301 goes to the public HTTPS port" test "$(header_value Location)" = "https://localhost:$HTTPS/health?x=1"
+curl -s --max-time 10 -D "$work/h" -o /dev/null "http://127.0.0.1:$HTTP/health" -H "Host: evil.example" -H "X-Forwarded-Host: evil.example"
+check "301 names PUBLIC_HOST, not the client's Host or X-Forwarded-Host" test "$(header_value Location)" = "https://localhost:$HTTPS/health"
+no_banner() { test "$(header_value Server)" = nginx && test "$(header_count X-Powered-By)" = 0; }
+check "port 80 carries no version and no X-Powered-By" no_banner
 
 for _ in 1 2 3 4 5 6; do "${curl_tls[@]}" -o /dev/null "$base/health"; done
 check "round robin reached server-1" bash -c "docker logs $run_id-server-1 2>&1 | grep -q 'GET /health 200'"
@@ -103,11 +107,38 @@ curl -s --max-time 10 -k -D "$work/h" -o /dev/null --resolve "localhost:$HTTPS:1
 check "SERVER_TOKENS=on shows the nginx version" bash -c "grep -qi '^Server: nginx/[0-9]' $work/h"
 
 HTTPS=$(free_port); HTTP=$(free_port)
+check "HTTP_MODE=redirect-follows-host starts" start_nginx nginx-follows "$HTTPS" "$HTTP" -e HTTP_MODE=redirect-follows-host
+curl -s --max-time 10 -D "$work/h" -o /dev/null "http://127.0.0.1:$HTTP/health" -H "Host: evil.example"
+check "HTTP_MODE=redirect-follows-host redirects to the client's Host" test "$(header_value Location)" = "https://evil.example:$HTTPS/health"
+curl -s --max-time 10 -D "$work/h" -o /dev/null "http://127.0.0.1:$HTTP/health" -H "X-Forwarded-Host: evil.example"
+check "HTTP_MODE=redirect-follows-host prefers X-Forwarded-Host" test "$(header_value Location)" = "https://evil.example:$HTTPS/health"
+curl -s --max-time 10 -D "$work/h" -o /dev/null "http://127.0.0.1:$HTTP/health" -H "Host: localhost:$HTTP"
+check "HTTP_MODE=redirect-follows-host: an honest request still reaches HTTPS" test "$(header_value Location)" = "https://localhost:$HTTPS/health"
+
+HTTPS=$(free_port); HTTP=$(free_port)
+check "HTTP_BANNER=on starts" start_nginx nginx-banner "$HTTPS" "$HTTP" -e HTTP_BANNER=on
+curl -s --max-time 10 -D "$work/h" -o /dev/null "http://127.0.0.1:$HTTP/health"
+check "HTTP_BANNER=on: port 80 shows nginx's version" bash -c "grep -qi '^Server: nginx/[0-9]' $work/h"
+check "HTTP_BANNER=on: port 80 shows X-Powered-By: Express" test "$(header_value X-Powered-By)" = Express
+curl -s --max-time 10 -k -D "$work/h" -o /dev/null --resolve "localhost:$HTTPS:127.0.0.1" "https://localhost:$HTTPS/health"
+check "HTTP_BANNER=on: port 443 still shows neither" no_banner
+
+HTTPS=$(free_port); HTTP=$(free_port)
+check "UPSTREAM_BALANCE=ip-hash starts" start_nginx nginx-iphash "$HTTPS" "$HTTP" -e UPSTREAM_BALANCE=ip-hash
+for _ in 1 2 3 4 5 6; do curl -s --max-time 10 -k -o /dev/null --resolve "localhost:$HTTPS:127.0.0.1" "https://localhost:$HTTPS/health"; done
+check "UPSTREAM_BALANCE=ip-hash: one client, one replica" test "$(docker logs "$run_id-nginx-iphash" 2>/dev/null | grep -o 'upstream=[^ ]*' | sort -u | wc -l)" = 1
+
+HTTPS=$(free_port); HTTP=$(free_port)
 check "weak TLS switch starts" start_nginx nginx-weak "$HTTPS" "$HTTP" \
   -e "TLS_PROTOCOLS=TLSv1 TLSv1.1 TLSv1.2 TLSv1.3" -e "TLS_CIPHERS=ALL:@SECLEVEL=0"
 check "TLS_PROTOCOLS/TLS_CIPHERS weak: TLS 1.0 accepted" bash -c "openssl s_client -connect 127.0.0.1:$HTTPS -tls1 -cipher 'ALL:@SECLEVEL=0' </dev/null 2>/dev/null | grep -q 'Protocol  *: TLSv1$'"
 check "TLS_CIPHERS weak: CBC suite accepted" bash -c "openssl s_client -connect 127.0.0.1:$HTTPS -tls1_2 -cipher AES128-SHA </dev/null 2>/dev/null | grep -q 'Cipher is AES128-SHA'"
 
+bad_public_host_refused() {
+  ! start_nginx nginx-badhost "$(free_port)" "" -e 'PUBLIC_HOST=$host' &&
+    docker logs "$run_id-nginx-badhost" 2>&1 | grep -q 'PUBLIC_HOST must be a host name'
+}
+check "nginx with a PUBLIC_HOST that is not a host name fails clearly" bad_public_host_refused
 check "nginx without a certificate fails clearly" bash -c "docker run --rm -e UPSTREAMS=x:1 ocmt-ref/nginx:$TAG 2>&1 | grep -q 'server.crt is missing'"
 
 echo "== server switches (one replica each, straight to port 3000)"

@@ -20,9 +20,14 @@ KEY=/etc/nginx/tls/server.key
 [ -s "$KEY" ] || fail "TLS private key $KEY is missing or empty; copy it into the container before it starts"
 
 UPSTREAMS=${UPSTREAMS:-}
+# Required, with no fallback to the request's Host: a redirect that names whatever host the client
+# sent is an open redirect (and, cached, a poisoned one).
+PUBLIC_HOST=${PUBLIC_HOST:-}
 HTTPS_PUBLIC_PORT=${HTTPS_PUBLIC_PORT:-443}
 HTTP_MODE=${HTTP_MODE:-redirect}
 SERVER_TOKENS=${SERVER_TOKENS:-off}
+HTTP_BANNER=${HTTP_BANNER:-off}
+UPSTREAM_BALANCE=${UPSTREAM_BALANCE:-round-robin}
 TLS_PROTOCOLS=${TLS_PROTOCOLS:-TLSv1.2 TLSv1.3}
 # Mozilla "intermediate" TLS 1.2 suites: ECDHE with AEAD only, no CBC.
 TLS_CIPHERS=${TLS_CIPHERS:-ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305}
@@ -65,13 +70,37 @@ for upstream in "${upstream_list[@]}"; do
 done
 [ -n "$upstream_servers" ] || fail "UPSTREAMS has no host:port entry"
 
+case "$UPSTREAM_BALANCE" in
+  round-robin) upstream_balance='# Round robin, nginx'"'"'s default.' ;;
+  # Pins each client to one replica, so limits counted in a replica's memory still hold per client.
+  # nginx must see the balancing method before keepalive, hence first in the block.
+  ip-hash) upstream_balance='ip_hash;' ;;
+  *) fail "UPSTREAM_BALANCE must be round-robin (default) or ip-hash; got '$UPSTREAM_BALANCE'" ;;
+esac
+
+[ -n "$PUBLIC_HOST" ] || fail "PUBLIC_HOST is required: the host name clients use for HTTPS, e.g. ocmt.example.com; the port-80 redirect names it"
+# One DNS name (labels of letters, digits and inner hyphens) or a dotted IPv4 address: nothing nginx
+# could read as a variable, a second argument or the end of a directive.
+[ "${#PUBLIC_HOST}" -le 253 ] && [[ "$PUBLIC_HOST" =~ ^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$ ]] \
+  || fail "PUBLIC_HOST must be a host name such as ocmt.example.com (no scheme, port or path); got '$PUBLIC_HOST'"
+
 [[ "$HTTPS_PUBLIC_PORT" =~ ^[0-9]{1,5}$ ]] && [ "$HTTPS_PUBLIC_PORT" -ge 1 ] && [ "$HTTPS_PUBLIC_PORT" -le 65535 ] \
   || fail "HTTPS_PUBLIC_PORT must be a port number; got '$HTTPS_PUBLIC_PORT'"
-if [ "$HTTPS_PUBLIC_PORT" = 443 ]; then https_authority='$host'; else https_authority="\$host:$HTTPS_PUBLIC_PORT"; fi
+if [ "$HTTPS_PUBLIC_PORT" = 443 ]; then port_suffix=""; else port_suffix=":$HTTPS_PUBLIC_PORT"; fi
+https_authority="$PUBLIC_HOST$port_suffix"
 
 case "$SERVER_TOKENS" in
   on|off) ;;
   *) fail "SERVER_TOKENS must be off (default) or on; got '$SERVER_TOKENS'" ;;
+esac
+
+# "on" stands for a deployment whose app answers port 80 itself (Express redirecting to HTTPS): the
+# first hop then shows the banners that port 443 hides. Only that server block gets them.
+case "$HTTP_BANNER" in
+  off) http_banner="" ;;
+  on) http_banner='server_tokens on;
+        add_header X-Powered-By Express always;' ;;
+  *) fail "HTTP_BANNER must be off (default) or on; got '$HTTP_BANNER'" ;;
 esac
 
 for protocol in $TLS_PROTOCOLS; do
@@ -95,11 +124,22 @@ proxy_block='proxy_pass http://ocmt_app;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto https;'
 
+http_maps=""
 case "$HTTP_MODE" in
   redirect) http_location="return 301 https://$https_authority\$request_uri;" ;;
   redirect-302) http_location="return 302 https://$https_authority\$request_uri;" ;;
   plain) http_location="$proxy_block" ;;
-  *) fail "HTTP_MODE must be redirect (default), redirect-302 or plain; got '$HTTP_MODE'" ;;
+  # What an app behind a proxy does when it trusts forwarding headers and builds the redirect from
+  # the request (Express's req.hostname with trust proxy): the first X-Forwarded-Host value, else
+  # Host, either without its port. The public HTTPS port is kept, so an honest request still lands
+  # on the right address and only a foreign host shows the fault.
+  redirect-follows-host)
+    http_maps='map $http_x_forwarded_host $ocmt_redirect_host {
+        "~^[\s,]*(?<forwarded>[^\s,:]+)" $forwarded;
+        default $host;
+    }'
+    http_location="return 301 https://\$ocmt_redirect_host$port_suffix\$request_uri;" ;;
+  *) fail "HTTP_MODE must be redirect (default), redirect-302, plain or redirect-follows-host; got '$HTTP_MODE'" ;;
 esac
 
 cat > /etc/nginx/nginx.conf <<CONF
@@ -124,13 +164,14 @@ http {
     log_format ocmt '\$remote_addr "\$request" \$status \$body_bytes_sent upstream=\$upstream_addr rt=\$request_time';
     access_log /dev/stdout ocmt;
 
-    # No add_header anywhere: the app sets every security header, and a second copy from the
-    # proxy would itself be a finding.
+    # No add_header (but HTTP_BANNER's): the app sets every security header, and a second copy
+    # from the proxy would itself be a finding.
 
     upstream ocmt_app {
-        # Round robin, nginx's default.
+        $upstream_balance
 $upstream_servers        keepalive 16;
     }
+$http_maps
 
     ssl_protocols $TLS_PROTOCOLS;
     ssl_ciphers '$TLS_CIPHERS';
@@ -161,6 +202,7 @@ $upstream_servers        keepalive 16;
     server {
         listen 80 default_server;
         server_name _;
+        $http_banner
 
         location / {
             $http_location
@@ -170,5 +212,5 @@ $upstream_servers        keepalive 16;
 CONF
 
 nginx -t -q || fail "the rendered /etc/nginx/nginx.conf was rejected by nginx (see above)"
-echo "nginx configured: upstreams=$UPSTREAMS http_mode=$HTTP_MODE server_tokens=$SERVER_TOKENS tls_protocols='$TLS_PROTOCOLS' tls_curves='$TLS_CURVES'"
+echo "nginx configured: upstreams=$UPSTREAMS upstream_balance=$UPSTREAM_BALANCE public_host=$PUBLIC_HOST http_mode=$HTTP_MODE http_banner=$HTTP_BANNER server_tokens=$SERVER_TOKENS tls_protocols='$TLS_PROTOCOLS' tls_curves='$TLS_CURVES'"
 exec nginx -g 'daemon off;'
