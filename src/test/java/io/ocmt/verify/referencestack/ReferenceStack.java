@@ -231,6 +231,8 @@ public final class ReferenceStack implements EmbeddedStack {
 
         GenericContainer<?> nginx = container(images.nginx(), "nginx")
                 .withEnv("UPSTREAMS", "server-1:3000,server-2:3000")
+                // The host in publicUrl: the redirect names it, never the Host a client sends.
+                .withEnv("PUBLIC_HOST", "localhost")
                 .withEnv("HTTPS_PUBLIC_PORT", Integer.toString(httpsPort))
                 .withCopyToContainer(Transferable.of(cert.certificatePem()), "/etc/nginx/tls/server.crt")
                 .withCopyToContainer(Transferable.of(cert.privateKeyPem(), 0600), "/etc/nginx/tls/server.key")
