@@ -393,12 +393,12 @@ public final class ReferenceStack implements EmbeddedStack {
         Duration lifetime = Duration.ofDays(90);
         for (Switch s : switches) {
             if (s == Switch.CERT_WRONG_HOST) {
-                hosts = List.of(s.value());
+                hosts = List.of(s.value(Switch.Component.CERTIFICATE));
                 ips = List.of();
             } else if (s == Switch.CERT_EXPIRING) {
                 // Issued 80 days ago, so the lifetime stays ordinary and only the expiry is close.
                 notBefore = Instant.now().minus(Duration.ofDays(80));
-                lifetime = Duration.ofDays(80 + Long.parseLong(s.value())).plus(Duration.ofHours(12));
+                lifetime = Duration.ofDays(80 + Long.parseLong(s.value(Switch.Component.CERTIFICATE))).plus(Duration.ofHours(12));
             }
         }
         return ca.issueServer(hosts, ips, notBefore, lifetime);
@@ -415,7 +415,8 @@ public final class ReferenceStack implements EmbeddedStack {
     }
 
     private void apply(Switch.Component component, GenericContainer<?> container) {
-        switches.stream().filter(s -> s.component() == component).forEach(s -> container.withEnv(s.variable(), s.value()));
+        switches.stream().flatMap(s -> s.settings().stream()).filter(s -> s.component() == component)
+                .forEach(s -> container.withEnv(s.variable(), s.value()));
     }
 
     /** Container output goes to target/reference-stack/<id>/<alias>.log, redacted: a magic link in a server log is still a secret. */

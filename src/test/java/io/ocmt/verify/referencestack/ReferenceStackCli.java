@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 
 /**
  * {@code scripts/reference-stack up [switch…]}: starts the stack, writes its endpoints to
@@ -30,8 +31,8 @@ public final class ReferenceStackCli {
         List<String> ids = Arrays.stream(args).flatMap(a -> Arrays.stream(a.split(","))).filter(s -> !s.isBlank()).toList();
         if (ids.contains("--list")) {
             for (Switch s : Switch.values()) {
-                System.out.printf("%-22s %s=%s on %s: %s%n", s.id(), s.variable(), s.value(),
-                        s.component().name().toLowerCase(), s.breaks());
+                System.out.printf("%-22s %s: %s%n", s.id(),
+                        s.settings().stream().map(Switch.Setting::toString).collect(Collectors.joining(", ")), s.breaks());
             }
             return;
         }

@@ -1,15 +1,20 @@
 package io.ocmt.verify.referencestack;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Every way the reference stack can be started with one hardening control broken. Each switch is
- * one environment variable on one component; the README's switch table lists exactly these, and a
- * unit test keeps the two in step.
+ * Every way the reference stack can be started with one hardening control broken. Each switch sets
+ * one or more environment variables, each on one component (one control can need two containers to
+ * agree, e.g. per-replica counters and nginx pinning clients to a replica); the README's switch
+ * table lists exactly these, and a unit test keeps the two in step.
  */
 public enum Switch {
     HSTS_MISSING(Component.SERVER, "BREAK_HSTS", "missing", "Strict-Transport-Security is not sent"),
@@ -32,17 +37,23 @@ public enum Switch {
     QUERY_TOKEN(Component.SERVER, "BREAK_QUERY_TOKEN", "1", "a session token in the query string is accepted"),
     ENUMERATION(Component.SERVER, "BREAK_ENUMERATION", "1", "the login answer tells new addresses from known ones"),
     ADMIN_GUARD(Component.SERVER, "BREAK_ADMIN_GUARD", "1", "admin endpoints answer without a token"),
-    ADMIN_IP_ALLOWLIST(Component.SERVER, "BREAK_ADMIN_IP_ALLOWLIST", "1", "ADMIN_ALLOWED_IPS is not enforced: any address reaches the admin endpoints"),
+    ADMIN_IP_ALLOWLIST(Component.SERVER, "BREAK_ADMIN_IP_ALLOWLIST", "1", "the admin_ip_allowlist table is not enforced: any address reaches the admin endpoints it guards"),
     CSRF(Component.SERVER, "BREAK_CSRF", "1", "state-changing requests from foreign origins are accepted"),
     SECRETS_PLAINTEXT(Component.SERVER, "BREAK_SECRETS_PLAINTEXT", "1", "integration API keys are stored in plaintext"),
     SESSION_TOKENS_RAW(Component.SERVER, "BREAK_SESSION_TOKENS_RAW", "1", "session and magic-link tokens are stored raw, not as SHA-256"),
     TRUST_ANY_PROXY(Component.SERVER, "BREAK_TRUST_ANY_PROXY", "1", "X-Forwarded-For is trusted from anyone"),
-    RATE_LIMIT_AUTH_OFF(Component.SERVER, "BREAK_RATE_LIMIT", "strictAuth", "the authentication rate limit is off"),
+    CHECKLIST_LIMITS(Component.SERVER, "RATE_LIMIT_PROFILE", "checklist", "the server's rate limits as the hardening checklist says where it is stricter than OCMT"),
+    RATE_LIMIT_AUTH_OFF(Component.SERVER, "BREAK_RATE_LIMIT", "strict-auth", "the magic-link verification rate limit is off"),
+    RATE_LIMIT_GENERAL_OFF(Component.SERVER, "BREAK_RATE_LIMIT", "general-api", "the general API rate limit is off"),
     RATE_LIMIT_PER_REPLICA(Component.SERVER, "BREAK_RATE_LIMIT_PER_REPLICA", "1", "rate limits are counted per replica, not in Redis"),
+    RATE_LIMIT_IN_MEMORY("rate limits are counted in process memory, not Redis, with each client pinned to one replica so every limit still holds",
+            new Setting(Component.SERVER, "BREAK_RATE_LIMIT_PER_REPLICA", "1"), new Setting(Component.NGINX, "UPSTREAM_BALANCE", "ip-hash")),
     RETRY_AFTER_MISSING(Component.SERVER, "BREAK_RETRY_AFTER", "1", "429 answers carry no Retry-After"),
     NO_HTTPS_REDIRECT(Component.NGINX, "HTTP_MODE", "plain", "port 80 serves the application over plain HTTP"),
     REDIRECT_302(Component.NGINX, "HTTP_MODE", "redirect-302", "port 80 redirects with a temporary 302"),
+    REDIRECT_FOLLOWS_HOST(Component.NGINX, "HTTP_MODE", "redirect-follows-host", "port 80 redirects to the host named by X-Forwarded-Host or Host, not the public host"),
     SERVER_VERSION(Component.NGINX, "SERVER_TOKENS", "on", "the Server header carries nginx's version"),
+    HTTP_HOP_BANNER(Component.NGINX, "HTTP_BANNER", "on", "the port-80 answers carry nginx's version in Server and X-Powered-By: Express"),
     TLS_LEGACY_PROTOCOLS(Component.NGINX, "TLS_PROFILE", "legacy-protocols", "TLS 1.0 and 1.1 accepted (with the CBC suites they need)"),
     TLS_CBC(Component.NGINX, "TLS_PROFILE", "cbc", "TLS 1.2 CBC suites accepted"),
     TLS_STATIC_RSA(Component.NGINX, "TLS_PROFILE", "static-rsa", "static-RSA key exchange accepted (no forward secrecy)"),
@@ -60,15 +71,24 @@ public enum Switch {
     /** The containers a switch can change. */
     public enum Component { SERVER, NGINX, POSTGRES, REDIS, BACKUP, CERTIFICATE }
 
-    private final Component component;
-    private final String variable;
-    private final String value;
+    /** One environment variable set on one component's container. */
+    public record Setting(Component component, String variable, String value) {
+        /** {@code BREAK_HSTS=missing on server}, as the switch list prints it. */
+        @Override
+        public String toString() {
+            return variable + "=" + value + " on " + component.name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final List<Setting> settings;
     private final String breaks;
 
     Switch(Component component, String variable, String value, String breaks) {
-        this.component = component;
-        this.variable = variable;
-        this.value = value;
+        this(breaks, new Setting(component, variable, value));
+    }
+
+    Switch(String breaks, Setting... settings) {
+        this.settings = List.of(settings);
         this.breaks = breaks;
     }
 
@@ -77,16 +97,14 @@ public enum Switch {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    public Component component() {
-        return component;
+    public List<Setting> settings() {
+        return settings;
     }
 
-    public String variable() {
-        return variable;
-    }
-
-    public String value() {
-        return value;
+    /** What this switch sets on a component; only for a component it is known to change. */
+    public String value(Component component) {
+        return settings.stream().filter(s -> s.component() == component).map(Setting::value).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(id() + " sets nothing on " + component));
     }
 
     public String breaks() {
@@ -102,9 +120,17 @@ public enum Switch {
     public static Set<Switch> byIds(Collection<String> ids) {
         Set<Switch> switches = ids.stream().map(Switch::byId).collect(Collectors.toCollection(() -> java.util.EnumSet.noneOf(Switch.class)));
         // Two switches on one variable would silently cancel each other.
-        switches.stream().collect(Collectors.groupingBy(s -> s.component + "/" + s.variable)).forEach((k, v) -> {
+        Map<String, List<Switch>> byVariable = new TreeMap<>();
+        for (Switch s : switches) {
+            for (Setting setting : s.settings) {
+                String variable = setting.variable() + " on " + setting.component().name().toLowerCase(Locale.ROOT);
+                byVariable.computeIfAbsent(variable, k -> new ArrayList<>()).add(s);
+            }
+        }
+        byVariable.forEach((variable, v) -> {
             if (v.size() > 1) {
-                throw new IllegalArgumentException("Switches " + v.stream().map(Switch::id).toList() + " set the same variable; choose one.");
+                throw new IllegalArgumentException("Switches " + v.stream().map(Switch::id).toList()
+                        + " set the same variable (" + variable + "); choose one.");
             }
         });
         return switches;
