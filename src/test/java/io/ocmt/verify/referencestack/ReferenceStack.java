@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -43,8 +44,8 @@ import org.testcontainers.lifecycle.Startables;
 /**
  * The embedded target: nginx terminating TLS in front of two replicas of the OCMT reference server,
  * with PostgreSQL, Redis, a mail server and a backup job behind them, all built from the Dockerfiles under
- * {@code reference-stack/} and started on a private network, and an egress proxy at an address outside
- * the admin IP allowlist. Every URL is derived from the ports it publishes on 127.0.0.1;
+ * {@code reference-stack/} and started on a private network, and egress proxies at addresses of their own,
+ * outside the admin IP allowlist. Every URL is derived from the ports it publishes on 127.0.0.1;
  * {@link #close()} removes every container and the network.
  */
 public final class ReferenceStack implements EmbeddedStack {
@@ -53,6 +54,13 @@ public final class ReferenceStack implements EmbeddedStack {
     static final String LABEL = "io.ocmt.verify.stack";
     private static final Duration STARTUP = Duration.ofMinutes(3);
     static final int BACKUP_INTERVAL_S = 30;
+    /**
+     * How many egress proxies, each a client address of its own. OCMT allows 5 magic-link
+     * verifications per 15 minutes per client address and a run needs about 20: five proxies carry
+     * 25, and the host's own address 5 more, so a run stays within the limits without waiting out a
+     * window. The addresses 10.231.N.100 onwards must stay below the containers' .128/25 range.
+     */
+    static final int EGRESS_PROXIES = 5;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String id;
@@ -112,17 +120,18 @@ public final class ReferenceStack implements EmbeddedStack {
     }
 
     /**
-     * The egress proxy's fixed address: in the subnet but below the containers' range, so Docker never
-     * gives it to another container, and outside ADMIN_ALLOWED_IPS (the gateway alone).
+     * The fixed address of egress proxy {@code i} (from 0): in the subnet but below the containers'
+     * range, so Docker never gives it to another container, and outside the admin allowlist (the
+     * gateway alone).
      */
-    private String outsideAddress() {
-        return "10.231." + subnetThirdOctet + ".100";
+    private String egressAddress(int i) {
+        return "10.231." + subnetThirdOctet + "." + (100 + i);
     }
 
     /**
      * Builds the images (cached by Docker after the first time) and starts the stack; returns once
-     * nginx serves. The servers are configured from the environment's policy (lifetimes, limits,
-     * windows), so the hardened stack is exactly what the policy expects.
+     * nginx serves. The servers take their session and magic-link lifetimes from the environment's
+     * policy (so a run can wait one out) and keep OCMT's own rate limits, which the policy judges.
      */
     public static ReferenceStack start(Policy policy, Set<Switch> switches, Path projectDir) {
         ReferenceStack stack = new ReferenceStack(policy, switches, projectDir);
@@ -188,15 +197,12 @@ public final class ReferenceStack implements EmbeddedStack {
                     .withEnv("REDIS_URL", "redis://:" + redisPassword + "@redis:6379")
                     .withEnv("REDIS_PASSWORD", redisPassword)
                     .withEnv("ENCRYPTION_KEY", secrets.get("encryptionKey"))
-                    .withEnv("ADMIN_TOKEN", secrets.get("adminToken"))
+                    .withEnv("INTERNAL_ADMIN_TOKEN", secrets.get("adminToken"))
                     .withEnv("AGENT_SERVER_TOKEN", secrets.get("agentServerToken"))
                     .withEnv("SMTP_HOST", "mail").withEnv("SMTP_PORT", "3025")
                     .withEnv("APP_URL", publicUrl).withEnv("USER_UI_URL", publicUrl)
                     .withEnv("TRUST_PROXY", "1")
                     .withEnv("TRUSTED_PROXIES", trustedProxies())
-                    // The suite reaches the admin API from the gateway (a published port on loopback);
-                    // the egress proxy's address is outside, so the allowlist check has both sides.
-                    .withEnv("ADMIN_ALLOWED_IPS", gateway() + "/32")
                     .withEnv(fromPolicy())
                     .waitingFor(Wait.forLogMessage(".*OCMT reference server listening.*", 1).withStartupTimeout(STARTUP));
             apply(Switch.Component.SERVER, server);
@@ -245,23 +251,32 @@ public final class ReferenceStack implements EmbeddedStack {
         apply(Switch.Component.NGINX, nginx);
         nginx.start();
 
-        // An egress proxy for the admin allowlist check. The suite sends it an ordinary
-        // CONNECT localhost:<httpsPort>, exactly as it would to a real deployment's host through a
-        // real proxy; inside this container that name would be the container itself, so a loopback
-        // relay makes localhost:<httpsPort> there what it is on the host: nginx's 443. The relay runs
-        // in this container, so nginx and the servers see the tunnel come from outsideAddress().
-        // (The alternatives: pointing "localhost" at nginx in /etc/hosts, which Docker owns and lists
-        // 127.0.0.1 first, or a second nginx listener on the published port number, which changes
-        // the target for a test's sake.)
-        GenericContainer<?> egress = container(images.egress(), "egress")
-                .withEnv("ALLOW", gateway())
-                .withEnv("CONNECT_PORTS", Integer.toString(httpsPort))
-                .withEnv("RELAY", httpsPort + "=nginx:443")
-                .withCreateContainerCmdModifier(cmd -> cmd.withIpv4Address(outsideAddress()))
-                .waitingFor(Wait.forListeningPorts(8888).withStartupTimeout(STARTUP));
-        loopbackOnly(egress, 8888);
-        egress.start();
-        requireAddress(egress, outsideAddress());
+        // Egress proxies: client addresses outside the admin allowlist, and more addresses to spread
+        // logins over. The suite sends each an ordinary CONNECT localhost:<httpsPort>, exactly as it
+        // would to a real deployment's host through a real proxy; inside the container that name
+        // would be the container itself, so a loopback relay makes localhost:<httpsPort> there what
+        // it is on the host: nginx's 443. The relay runs in the proxy's container, so nginx and the
+        // servers see the tunnel come from egressAddress(i). (The alternatives: pointing "localhost"
+        // at nginx in /etc/hosts, which Docker owns and lists 127.0.0.1 first, or a second nginx
+        // listener on the published port number, which changes the target for a test's sake.)
+        List<GenericContainer<?>> egress = new ArrayList<>();
+        for (int i = 0; i < EGRESS_PROXIES; i++) {
+            String address = egressAddress(i);
+            GenericContainer<?> proxy = container(images.egress(), "egress-" + (i + 1))
+                    .withEnv("ALLOW", gateway())
+                    .withEnv("CONNECT_PORTS", Integer.toString(httpsPort))
+                    .withEnv("RELAY", httpsPort + "=nginx:443")
+                    .withCreateContainerCmdModifier(cmd -> cmd.withIpv4Address(address))
+                    .waitingFor(Wait.forListeningPorts(8888).withStartupTimeout(STARTUP));
+            loopbackOnly(proxy, 8888);
+            egress.add(proxy);
+        }
+        Startables.deepStart(egress).join();
+        List<String> egressUrls = new ArrayList<>();
+        for (int i = 0; i < EGRESS_PROXIES; i++) {
+            requireAddress(egress.get(i), egressAddress(i));
+            egressUrls.add("http://localhost:" + egress.get(i).getMappedPort(8888));
+        }
 
         Map<String, String> derived = new LinkedHashMap<>();
         derived.put("grants.destructive", "true");
@@ -283,12 +298,22 @@ public final class ReferenceStack implements EmbeddedStack {
         derived.put("grants.postgres.port", Integer.toString(postgres.getMappedPort(5432)));
         derived.put("grants.backups.directory", backups.toString());
         derived.put("grants.backups.passphraseSecret", "backupPassphrase");
-        derived.put("grants.outsideProxy.url", "http://localhost:" + egress.getMappedPort(8888));
+        derived.put("grants.outsideProxy.url", egressUrls.get(0));
+        derived.put("grants.egressProxies.urls", yamlList(egressUrls));
         derived.put("policy.auth.uiUrl", publicUrl);
         endpoints = new StackEndpoints(publicUrl + "/", "http://localhost:" + httpPort + "/", "localhost", httpsPort, caPem,
                 switches.stream().map(Switch::id).collect(Collectors.toCollection(TreeSet::new)), derived);
-        LOG.info("Reference stack {} up in {} s at {}{}", id, (System.nanoTime() - t0) / 1_000_000_000,
+        LOG.info("Reference stack {} up in {} s at {}{}", id, String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9),
                 endpoints.httpsUrl(), switches.isEmpty() ? "" : " with broken " + endpoints.switches());
+    }
+
+    /**
+     * A derived setting is read as YAML, so a list is a flow sequence. No spaces: the setting also
+     * lands in target/reference-stack.env, which a shell sources, and a space there would end the
+     * assignment.
+     */
+    static String yamlList(List<String> values) {
+        return "[" + String.join(",", values) + "]";
     }
 
     /** PostgreSQL refuses connections without TLS (pg_hba hostssl only), so every client asks for it. */
@@ -296,47 +321,41 @@ public final class ReferenceStack implements EmbeddedStack {
         return "postgresql://ocmt:" + password + "@postgres:5432/ocmt?sslmode=require";
     }
 
-    /** The server's lifetimes, limits and windows, taken from the policy the suite will judge them by. */
+    /**
+     * The server's lifetimes, taken from the policy the suite will judge them by. Not its rate
+     * limits: those are OCMT's own (or the checklist's, with the checklist-limits switch), so the
+     * policy is judged against what the server does rather than the server fitted to the policy.
+     */
     private Map<String, String> fromPolicy() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("USER_SESSION_TIMEOUT_MS", Long.toString(policy.session().absoluteLifetimeSeconds() * 1000));
         env.put("MAX_SESSIONS_PER_USER", Integer.toString(policy.session().maxPerUser()));
         env.put("MAGIC_LINK_TTL_MS", Long.toString(policy.auth().magicLinkTtlSeconds() * 1000));
-        for (Policy.RateLimit limit : policy.rateLimits()) {
-            String limiter = LIMITERS.get(limit.path());
-            if (limiter == null) {
-                throw new IllegalArgumentException("The reference server has no limiter for " + limit.path()
-                        + "; its limiters cover " + LIMITERS.keySet());
-            }
-            env.put("RATE_LIMIT_" + limiter + "_MAX", Integer.toString(limit.limit()));
-            env.put("RATE_LIMIT_" + limiter + "_WINDOW_MS", Long.toString(limit.windowSeconds() * 1000));
-        }
         return env;
     }
-
-    /** Which of the reference server's limiters counts requests to a policy's path. */
-    private static final Map<String, String> LIMITERS = Map.of(
-            "/api/auth/login", "STRICTAUTH",
-            "/api/auth/verify", "STRICTAUTH",
-            "/api/vault/unlock", "VAULTUNLOCK",
-            "/api/vault/recover", "RECOVERY",
-            "/api/auth/me", "GENERALAPI");
 
     /**
      * The roles a real environment would grant the suite: one that can read every table and change
      * nothing, and one that can change only the sessions table, so the session suite can age its
-     * own session instead of waiting out the lifetime.
+     * own session instead of waiting out the lifetime. And the admin allowlist an operator would
+     * keep: the network's gateway, where every host-side client (the suite) arrives from, and not
+     * the egress proxies, so the allowlist check has both sides. The servers create these tables
+     * at start, hence after they are up.
      */
     private void grantSuiteRoles(GenericContainer<?> postgres) {
         String sql = role("ocmt_readonly", secrets.get("databaseReadonlyPassword"))
                 + "GRANT SELECT ON ALL TABLES IN SCHEMA public TO ocmt_readonly; "
                 + "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ocmt_readonly; "
                 + role(secrets.get("databaseWriterUser"), secrets.get("databaseWriterPassword"))
-                + "GRANT SELECT, UPDATE ON sessions TO " + secrets.get("databaseWriterUser") + ";";
+                + "GRANT SELECT, UPDATE ON sessions TO " + secrets.get("databaseWriterUser") + "; "
+                + "INSERT INTO admin_ip_allowlist (cidr, description) VALUES ('" + gateway() + "/32', "
+                + "'reference stack: the Docker network gateway, where host-side clients arrive from') "
+                + "ON CONFLICT (cidr) DO NOTHING;";
         try {
             var result = postgres.execInContainer("psql", "-v", "ON_ERROR_STOP=1", "-U", "ocmt", "-d", "ocmt", "-c", sql);
             if (result.getExitCode() != 0) {
-                throw new IllegalStateException("Cannot create the suite's database roles: " + Redactor.text(result.getStderr()));
+                throw new IllegalStateException("Cannot create the suite's database roles and admin allowlist: "
+                        + Redactor.text(result.getStderr()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -369,13 +388,17 @@ public final class ReferenceStack implements EmbeddedStack {
         }
     }
 
-    /** The proxy's address is what the allowlist check is about: a different one would make it meaningless. */
+    /**
+     * A proxy's address is what the allowlist check and the spreading of logins are about: a
+     * different one (or two proxies on one) would make them meaningless.
+     */
     private void requireAddress(GenericContainer<?> container, String expected) {
         String actual = container.getContainerInfo().getNetworkSettings().getNetworks().values().stream()
                 .map(n -> n.getIpAddress()).findFirst().orElse(null);
         if (!expected.equals(actual)) {
-            throw new IllegalStateException("Docker gave the egress proxy " + actual + " instead of " + expected
-                    + " on the stack's network; the admin allowlist check needs that address.");
+            throw new IllegalStateException("Docker gave the egress proxy " + container.getContainerInfo().getName() + " " + actual
+                    + " instead of " + expected + " on the stack's network; the admin allowlist check and the"
+                    + " per-address login limits need that address.");
         }
     }
 
