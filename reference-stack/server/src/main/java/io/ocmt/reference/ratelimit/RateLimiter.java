@@ -65,7 +65,7 @@ public final class RateLimiter {
         try {
             take = store.take(key(limiterName, clientIp), limiter.max(), limiter.windowMs());
         } catch (RuntimeException e) {
-            warnFailOpen(limiterName, e);
+            warn(limiterName, "failed open", e);
             return Optional.empty();
         }
         return Optional.of(Decision.of(limiter, take, clock.getAsLong()));
@@ -76,7 +76,8 @@ public final class RateLimiter {
         try {
             store.giveBack(key(limiterName, clientIp));
         } catch (RuntimeException e) {
-            warnFailOpen(limiterName, e);
+            // The request stays counted: a lost give-back costs one request of budget, never safety.
+            warn(limiterName, "could not give back a failed request", e);
         }
     }
 
@@ -89,15 +90,15 @@ public final class RateLimiter {
         return store;
     }
 
-    private synchronized void warnFailOpen(String limiter, RuntimeException e) {
+    private synchronized void warn(String limiter, String what, RuntimeException e) {
         long now = clock.getAsLong();
         if (now < nextWarning) {
             suppressedWarnings++;
             return;
         }
         nextWarning = now + WARN_EVERY_MS;
-        LOG.warn("Rate limiter {} failed open: {} unavailable ({}); {} similar warnings suppressed",
-                limiter, store.describe(), e.toString(), suppressedWarnings);
+        LOG.warn("Rate limiter {} {}: {} unavailable ({}); {} similar warnings suppressed",
+                limiter, what, store.describe(), e.toString(), suppressedWarnings);
         suppressedWarnings = 0;
     }
 
