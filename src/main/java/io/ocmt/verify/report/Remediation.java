@@ -44,6 +44,12 @@ public final class Remediation {
     public static final String HTTPS_REDIRECT = "Fix (nginx): `server { listen 80; return 301 https://$host$request_uri; }`; "
             + "OCMT itself redirects only when X-Forwarded-Proto is not https, so the proxy must set it.";
 
+    public static final String REDIRECT_OWN_HOST = "Fix: build the redirect from the deployment's own name, never from the "
+            + "request: nginx `server_name ocmt.example; return 301 https://ocmt.example$request_uri;` (not `$host`, which "
+            + "is the Host header the client sent, nor `$http_x_forwarded_host`), or a "
+            + "`default_server` that refuses unknown names (`return 444;`); where OCMT itself redirects, from APP_URL, not "
+            + "req.hostname, which Express takes from X-Forwarded-Host once `trust proxy` is on.";
+
     public static final String HELMET_HEADERS = "Fix: OCMT sets these with helmet in the management server; where a proxy sits "
             + "in front, it must pass them through (nginx: no `proxy_hide_header`) and not add a second copy.";
 
