@@ -3,14 +3,14 @@
 # mail server, two server replicas behind nginx on a private Docker network, checked from loopback
 # only. Logs in through a mailed magic link (read back over IMAP), then sessions, eviction, logout,
 # CSRF, the vault and its unlock backoff, integration secrets (the database row is inspected with
-# psql inside the postgres container), the admin and internal guards, and each API switch once on
-# a replica of its own. Needs the images from build-images.sh, plus curl (with IMAP), openssl, jq
+# psql inside the postgres container), the admin guard (INTERNAL_ADMIN_TOKEN, admin sessions, the
+# admin_ip_allowlist table) and the internal API, and each API switch once on a replica of its own. Needs the images from build-images.sh, plus curl (with IMAP), openssl, jq
 # and sha256sum on the host. Removes every container and the network it made, whatever happens;
 # keeps the images.
 #
 # The network gets an explicit subnet whose containers are allocated from its upper half
 # (--ip-range), so the servers trust exactly the containers (nginx) as proxies and not the gateway
-# from which the host's requests arrive: ADMIN_ALLOWED_IPS can then name the gateway as "the
+# from which the host's requests arrive: an admin_ip_allowlist row can then name the gateway as "the
 # client", and a made-up X-Forwarded-For from the host is not believed.
 set -uo pipefail
 
@@ -20,9 +20,11 @@ set -uo pipefail
 PG_PW="e2e-pg-$RANDOM$RANDOM"
 REDIS_PW="e2e-redis-$RANDOM$RANDOM"
 ENCRYPTION_KEY=$(openssl rand -hex 32)
-ADMIN_TOKEN=$(openssl rand -hex 24)
+INTERNAL_ADMIN_TOKEN=$(openssl rand -hex 24)
 AGENT_TOKEN=$(openssl rand -hex 32)
-printf '%s\n' "$PG_PW" "$REDIS_PW" "$ENCRYPTION_KEY" "$ADMIN_TOKEN" "$AGENT_TOKEN" > "$work/secrets"
+ADMIN_UI_TOKEN=$(openssl rand -hex 24)
+ADMIN_EMAIL="admin-$$@example.test"
+printf '%s\n' "$PG_PW" "$REDIS_PW" "$ENCRYPTION_KEY" "$INTERNAL_ADMIN_TOKEN" "$AGENT_TOKEN" "$ADMIN_UI_TOKEN" > "$work/secrets"
 
 # ---- HTTP helpers: req sets $code, keeps headers in $work/h and the body in $work/b -------------
 
@@ -90,13 +92,13 @@ server_env=(
   -e DATABASE_URL="postgresql://ocmt:$PG_PW@postgres:5432/ocmt?sslmode=require"
   -e REDIS_URL="redis://:$REDIS_PW@redis:6379" -e REDIS_PASSWORD="$REDIS_PW"
   -e SMTP_HOST=mail -e SMTP_PORT=3025
-  -e ENCRYPTION_KEY="$ENCRYPTION_KEY" -e ADMIN_TOKEN="$ADMIN_TOKEN" -e AGENT_SERVER_TOKEN="$AGENT_TOKEN"
+  -e ENCRYPTION_KEY="$ENCRYPTION_KEY" -e INTERNAL_ADMIN_TOKEN="$INTERNAL_ADMIN_TOKEN" -e AGENT_SERVER_TOKEN="$AGENT_TOKEN"
+  -e ADMIN_EMAILS="$ADMIN_EMAIL"
   -e APP_URL="$base" -e USER_UI_URL="$base"
   -e TRUST_PROXY=1 -e TRUSTED_PROXIES="$range"
-  -e ADMIN_ALLOWED_IPS="$gateway/32"
   -e MAX_SESSIONS_PER_USER=3
-  -e RATE_LIMIT_STRICTAUTH_MAX=100000 -e RATE_LIMIT_VAULTUNLOCK_MAX=100000
-  -e RATE_LIMIT_RECOVERY_MAX=100000 -e RATE_LIMIT_GENERALAPI_MAX=1000000
+  -e RATE_LIMIT_STRICT_AUTH_MAX=100000 -e RATE_LIMIT_LOGIN_MAX=100000 -e RATE_LIMIT_VAULT_UNLOCK_MAX=100000
+  -e RATE_LIMIT_RECOVERY_MAX=100000 -e RATE_LIMIT_SESSIONS_MAX=100000 -e RATE_LIMIT_GENERAL_API_MAX=1000000
 )
 
 echo "== two replicas behind nginx, starting together against an empty database"
@@ -335,23 +337,63 @@ req "$base" GET "/api/integrations/$iid" -H "X-Session-Token: $S1"
 check "deleted: 404" test "$code" = 404
 
 echo "== admin and internal"
+AUTH_REQUIRED='{"error":"Authentication required"}'
+IP_REFUSED='{"error":"Access denied: IP not in admin allowlist","code":"ADMIN_IP_NOT_ALLOWED"}'
+allow() { sql "INSERT INTO admin_ip_allowlist (cidr, description) VALUES ('$1', 'e2e')" >/dev/null; } # allow CIDR
 req "$base" GET /api/admin/users
-check "admin without token: 401 Unauthorized" is 401 '{"error":"Unauthorized"}'
-req "$base" GET /api/admin/users -H "Authorization: Bearer wrong-$ADMIN_TOKEN"
-check "admin with a wrong token: 401 Unauthorized" is 401 '{"error":"Unauthorized"}'
-req "$base" GET /api/admin/users -H "Authorization: Bearer $ADMIN_TOKEN"
-check "admin with ADMIN_TOKEN from an allowed IP: 200 users" bash -c "[ $code = 200 ] && jq -e '.count >= 3 and (.users | map(.email) | index(\"$A\")) != null' $work/b"
-req "$base" GET /api/admin/stats -H "Authorization: Bearer $ADMIN_TOKEN"
+check "admin without credentials: 401 Authentication required" is 401 "$AUTH_REQUIRED"
+req "$base" GET /api/admin/users -H "Authorization: Bearer wrong-$INTERNAL_ADMIN_TOKEN"
+check "admin with a wrong Bearer: 401 Authentication required" is 401 "$AUTH_REQUIRED"
+req "$base" GET /api/admin/no/such/route
+check "an unknown admin path is guarded too: 401" is 401 "$AUTH_REQUIRED"
+req "$base" GET /api/admin/users -H "Authorization: Bearer $INTERNAL_ADMIN_TOKEN"
+check "admin with Bearer INTERNAL_ADMIN_TOKEN: 200 users" bash -c "[ $code = 200 ] && jq -e '.count >= 3 and (.users | map(.email) | index(\"$A\")) != null' $work/b"
+req "$base" GET /api/admin/stats -H "Authorization: Bearer $INTERNAL_ADMIN_TOKEN"
 check "admin stats: 200" bash -c "[ $code = 200 ] && jq -e '.users >= 3' $work/b"
 req "$base" GET /api/admin/users -H "Authorization: Bearer $S1"
-check "a session token is not an admin token" test "$code" = 401
-check "admin denials are security events" test "$(sql "select count(*) from security_events where event_type='admin.access_denied'")" -ge 3
-req "$base" GET /internal/containers
-check "internal without x-auth-token: 401 Unauthorized" is 401 '{"error":"Unauthorized"}'
-req "$base" GET /internal/containers -H "x-auth-token: nope"
-check "internal with a wrong token: 401" test "$code" = 401
+check "a session token is not an admin token: 401" is 401 "$AUTH_REQUIRED"
+req "$base" GET /api/admin/users -H "X-Session-Token: $S1"
+check "a non-admin session: 403 Admin access required" is 403 '{"error":"Admin access required"}'
+SA=$(login "$base" "$ADMIN_EMAIL")
+req "$base" GET /api/admin/users -H "X-Session-Token: $SA"
+check "a session of an ADMIN_EMAILS address: 200" test "$code" = 200
+req "$base" GET /api/admin/security/ip-allowlist -H "Authorization: Bearer $INTERNAL_ADMIN_TOKEN"
+check "ip-allowlist with no rows: 200, no restriction" is 200 '{"entries":[],"count":0}'
+allow 192.0.2.0/24
+req "$base" GET /api/admin/security/ip-allowlist -H "Authorization: Bearer $INTERNAL_ADMIN_TOKEN"
+check "a row that leaves the client out (read at once): 403 ADMIN_IP_NOT_ALLOWED" is 403 "$IP_REFUSED"
+req "$base" GET /api/admin/security/ip-allowlist -H "Authorization: Bearer $INTERNAL_ADMIN_TOKEN" -H 'X-Forwarded-For: 192.0.2.5'
+check "... also when the client claims an allowed address in X-Forwarded-For" is 403 "$IP_REFUSED"
+req "$base" GET /api/admin/security/anything
+check "... and before the admin check: 403 without credentials" is 403 "$IP_REFUSED"
+req "$base" GET /api/admin/users -H "Authorization: Bearer $INTERNAL_ADMIN_TOKEN"
+check "the allowlist guards /api/admin/security only (OCMT): users still 200" test "$code" = 200
+allow "$gateway/32"
+req "$base" GET /api/admin/security/ip-allowlist -H "Authorization: Bearer $INTERNAL_ADMIN_TOKEN"
+check "a row with the client's address (the gateway, through nginx): 200 with both rows" bash -c "[ $code = 200 ] && jq -e '.count == 2 and (.entries | map(.cidr) | sort) == ([\"192.0.2.0/24\", \"$gateway/32\"] | sort) and (.entries[0] | has(\"id\") and has(\"description\") and has(\"createdAt\"))' $work/b"
+req "$base" GET /api/admin/security/ip-allowlist
+check "an allowed address still needs to be admin: 401" is 401 "$AUTH_REQUIRED"
+sql "DELETE FROM admin_ip_allowlist" >/dev/null
+check "admin denials are security events" test "$(sql "select count(*) from security_events where event_type='admin.access_denied'")" -ge 6
+check "an IP refusal is recorded with its reason" test "$(sql "select count(*) from security_events where event_type='admin.access_denied' and details->>'reason' = 'ip_not_allowed'")" -ge 3
+
+req "$base" GET /api/internal/metrics/wake
+check "internal without a token: 401 Unauthorized" is 401 '{"error":"Unauthorized"}'
+req "$base" GET /api/internal/metrics/wake -H "Authorization: Bearer nope"
+check "internal with a wrong Bearer: 401" is 401 '{"error":"Unauthorized"}'
+req "$base" GET /api/internal/metrics/wake -H "x-auth-token: $AGENT_TOKEN"
+check "internal with the token in x-auth-token (the agent server's header): 401" is 401 '{"error":"Unauthorized"}'
+req "$base" GET /api/internal/metrics/wake -H "Authorization: Bearer $AGENT_TOKEN"
+check "internal metrics with Bearer AGENT_SERVER_TOKEN: 200" bash -c "[ $code = 200 ] && jq -e '.totalRequests == 0 and has(\"avgWakeLatencyMs\")' $work/b"
+alice_id=$(sql "select id from users where email='$A'")
+req "$base" GET "/api/internal/users/$alice_id" -H "Authorization: Bearer $AGENT_TOKEN"
+check "internal user by id: 200 with the user" bash -c "[ $code = 200 ] && jq -e '.id == \"$alice_id\" and .email == \"$A\"' $work/b"
+req "$base" GET "/api/internal/users/$(cat /proc/sys/kernel/random/uuid)" -H "Authorization: Bearer $AGENT_TOKEN"
+check "internal unknown user: 404 User not found" is 404 '{"error":"User not found"}'
+req "$base" GET /api/internal/users/not-a-uuid -H "Authorization: Bearer $AGENT_TOKEN"
+check "internal malformed id: 404 User not found" is 404 '{"error":"User not found"}'
 req "$base" GET /internal/containers -H "x-auth-token: $AGENT_TOKEN"
-check "internal with AGENT_SERVER_TOKEN: 200" is 200 '{"containers":[]}'
+check "the old /internal/* answers like any unknown route: 404 NOT_FOUND" bash -c "[ $code = 404 ] && jq -e '.error.code == \"NOT_FOUND\"' $work/b"
 
 check "round robin reached server-1 for the API" bash -c "docker logs $run_id-server-1 2>&1 | grep -q 'GET /api/auth/me 200'"
 check "round robin reached server-2 for the API" bash -c "docker logs $run_id-server-2 2>&1 | grep -q 'GET /api/auth/me 200'"
@@ -373,10 +415,9 @@ replica sw-raw -e BREAK_SESSION_TOKENS_RAW=1
 replica sw-query -e BREAK_QUERY_TOKEN=1
 replica sw-enum -e BREAK_ENUMERATION=1
 replica sw-csrf -e BREAK_CSRF=1
-replica no-admin-token -e ADMIN_TOKEN=
-replica admin-ip -e ADMIN_ALLOWED_IPS=192.0.2.0/24
-replica sw-admin-ip -e ADMIN_ALLOWED_IPS=192.0.2.0/24 -e BREAK_ADMIN_IP_ALLOWLIST=1
-for r in short sw-lifetime sw-logout sw-reuse sw-limit sw-admin sw-plain sw-raw sw-query sw-enum sw-csrf no-admin-token admin-ip sw-admin-ip; do
+replica no-admin-token -e INTERNAL_ADMIN_TOKEN= -e AGENT_SERVER_TOKEN= -e ADMIN_TOKEN="$ADMIN_UI_TOKEN"
+replica sw-admin-ip -e BREAK_ADMIN_IP_ALLOWLIST=1
+for r in short sw-lifetime sw-logout sw-reuse sw-limit sw-admin sw-plain sw-raw sw-query sw-enum sw-csrf no-admin-token sw-admin-ip; do
   wait_log "$run_id-$r" "$SERVER_READY" 120 >/dev/null || bad "$r starts"
 done
 
@@ -406,6 +447,8 @@ check "BREAK_SESSION_LIMIT=1: MAX_SESSIONS_PER_USER=2 but all 3 sessions live" t
 
 req "$(direct sw-admin)" GET /api/admin/users
 check "BREAK_ADMIN_GUARD=1: admin answers 200 without a token" test "$code" = 200
+req "$(direct sw-admin)" GET /api/admin/security/ip-allowlist
+check "BREAK_ADMIN_GUARD=1: ... the security routes too" test "$code" = 200
 
 b=$(direct sw-plain); s=$(login "$b" "plain-$$@example.test")
 post_json "$b" /api/integrations '{"provider":"anthropic","apiKey":"sk-plain-visible"}' -H "X-Session-Token: $s"
@@ -430,20 +473,35 @@ b=$(direct sw-csrf); s=$(login "$b" "csrf-$$@example.test")
 req "$b" POST /api/auth/logout -H "X-Session-Token: $s" -H 'Origin: https://evil.example'
 check "BREAK_CSRF=1: a foreign Origin is not refused" test "$code" = 200
 
-req "$(direct no-admin-token)" GET /api/admin/users -H "Authorization: Bearer $ADMIN_TOKEN"
-check "ADMIN_TOKEN unset: 500 Admin token not configured" is 500 '{"error":"Admin token not configured"}'
-req "$(direct admin-ip)" GET /api/admin/users -H "Authorization: Bearer $ADMIN_TOKEN" -H 'X-Forwarded-For: 192.0.2.5'
-check "ADMIN_ALLOWED_IPS without the client (X-Forwarded-For from an untrusted peer ignored): 403" is 403 '{"error":"Admin access denied","code":"ADMIN_IP_NOT_ALLOWED"}'
-req "$(direct sw-admin-ip)" GET /api/admin/users -H "Authorization: Bearer $ADMIN_TOKEN"
-check "BREAK_ADMIN_IP_ALLOWLIST=1: a client outside ADMIN_ALLOWED_IPS gets 200 with the token" test "$code" = 200
-req "$(direct sw-admin-ip)" GET /api/admin/users
-check "BREAK_ADMIN_IP_ALLOWLIST=1: the token is still required (401)" test "$code" = 401
+b=$(direct no-admin-token)
+req "$b" GET /api/admin/users -H "Authorization: Bearer $INTERNAL_ADMIN_TOKEN"
+check "INTERNAL_ADMIN_TOKEN unset: no Bearer is accepted (401, not 500)" is 401 "$AUTH_REQUIRED"
+req "$b" GET /api/admin/users -H "Authorization: Bearer $ADMIN_UI_TOKEN"
+check "ADMIN_TOKEN (the admin UI's) does not open the admin API" is 401 "$AUTH_REQUIRED"
+check "ADMIN_TOKEN set: one warning that it is not read" test "$(docker logs "$run_id-no-admin-token" 2>&1 | grep -c 'ADMIN_TOKEN is set but not read')" = 1
+req "$b" GET /api/admin/users -H "X-Session-Token: $SA"
+check "INTERNAL_ADMIN_TOKEN unset: admin sessions still work" test "$code" = 200
+req "$b" GET /api/internal/metrics/wake -H "Authorization: Bearer $AGENT_TOKEN"
+check "AGENT_SERVER_TOKEN unset: the internal API refuses everyone" is 401 '{"error":"Unauthorized"}'
+
+allow 192.0.2.0/24
+req "$(direct no-admin-token)" GET /api/admin/security/ip-allowlist -H "X-Session-Token: $SA" -H 'X-Forwarded-For: 192.0.2.5'
+check "admin_ip_allowlist without the client (X-Forwarded-For from an untrusted peer ignored): 403" is 403 "$IP_REFUSED"
+req "$(direct sw-admin)" GET /api/admin/security/ip-allowlist
+check "BREAK_ADMIN_GUARD=1: the allowlist still applies (403)" is 403 "$IP_REFUSED"
+req "$(direct sw-admin-ip)" GET /api/admin/security/ip-allowlist -H "Authorization: Bearer $INTERNAL_ADMIN_TOKEN"
+check "BREAK_ADMIN_IP_ALLOWLIST=1: a client outside the rows gets 200 with the token" test "$code" = 200
+req "$(direct sw-admin-ip)" GET /api/admin/security/ip-allowlist
+check "BREAK_ADMIN_IP_ALLOWLIST=1: the admin check still applies (401)" is 401 "$AUTH_REQUIRED"
+sql "DELETE FROM admin_ip_allowlist" >/dev/null
 
 echo "== startup checks"
 out=$(docker run --rm -e DATABASE_URL=postgresql://u:p@nowhere:5432/db -e ENCRYPTION_KEY=abc123 "ocmt-ref/server:$TAG" 2>&1); rc=$?
 check "a malformed ENCRYPTION_KEY stops startup (non-zero exit, clear message)" bash -c "[ $rc -ne 0 ] && grep -q 'ENCRYPTION_KEY must be exactly 64 hex characters' <<<'$out' && ! grep -q abc123 <<<'$out'"
 out=$(docker run --rm -e BREAK_LOGOUT=yes "ocmt-ref/server:$TAG" 2>&1)
 check "an unknown switch value stops startup" grep -q 'BREAK_LOGOUT=yes is not a known value' <<<"$out"
+out=$(docker run --rm -e ADMIN_ALLOWED_IPS=10.0.0.0/8 "ocmt-ref/server:$TAG" 2>&1); rc=$?
+check "ADMIN_ALLOWED_IPS stops startup, pointing at the admin_ip_allowlist table" bash -c "[ $rc = 2 ] && grep -q 'refused to start: ADMIN_ALLOWED_IPS is not read: OCMT keeps the admin IP allowlist in the admin_ip_allowlist table' <<<'$out'"
 docker restart "$run_id-server-1" >/dev/null
 check "a restarted replica finds the schema in place and serves" wait_log "$run_id-server-1" "$SERVER_READY" 31 2
 

@@ -38,7 +38,7 @@ stack_up() {
   remove nginx; remove server-1; remove server-2
   redis_cli FLUSHALL >/dev/null
   local common=(-e REDIS_URL="redis://:$REDIS_PW@redis:6379" -e TRUST_PROXY=1 -e TRUSTED_PROXIES="$range"
-    -e RATE_LIMIT_STRICTAUTH_WINDOW_MS="$STRICT_WINDOW_MS" -e DATABASE_URL="$DATABASE_URL"
+    -e RATE_LIMIT_STRICT_AUTH_WINDOW_MS="$STRICT_WINDOW_MS" -e DATABASE_URL="$DATABASE_URL"
     -e ENCRYPTION_KEY="$ENCRYPTION_KEY")
   start_server server-1 "${common[@]}" "$@"
   start_server server-2 "${common[@]}" "$@"
@@ -56,45 +56,61 @@ req() {
     -X "$method" -H 'Content-Type: application/json' -D "$work/h" -o "$work/b" -w '%{http_code}' "$@" \
     "https://localhost:$HTTPS$path"
 }
+verify() { req GET '/api/auth/verify?token=abc' "$@"; } # strict-auth's route; 400 for an unknown link, which counts
+login() { req POST /api/auth/login --data '{"email":"a@example.com"}' "$@"; }
 server_logs() { docker logs "$run_id-server-1" 2>&1; docker logs "$run_id-server-2" 2>&1; }
+# pass_shape STATUS...: "ok" for each status but 429, e.g. "ok ok 429 "
+pass_shape() { printf '%s\n' "$@" | awk '{print ($1 == 429 ? "429" : "ok")}' | tr '\n' ' '; }
 
-echo "== hardened: strictAuth across both replicas, through nginx"
+echo "== hardened (RATE_LIMIT_PROFILE unset: OCMT's limits): strict-auth across both replicas, through nginx"
 check "stack up (Redis, TRUST_PROXY=1, TRUSTED_PROXIES=$range)" stack_up
 statuses=() remaining=() limits=()
-for i in 1 2 3 4 5 6; do
-  statuses+=("$(req POST /api/auth/login --data '{"email":"a@example.com"}')")
+for i in 1 2 3 4 5 6 7; do
+  statuses+=("$(verify)")
   remaining+=("$(header_value RateLimit-Remaining)"); limits+=("$(header_value RateLimit-Limit)")
   if [ "$i" = 1 ]; then
     reset_first=$(header_value RateLimit-Reset)
     check "each RateLimit header once through nginx" test "$(header_count RateLimit-Limit)$(header_count RateLimit-Remaining)$(header_count RateLimit-Reset)" = 111
   fi
+  [ "$i" = 6 ] && cp "$work/h" "$work/h6" && cp "$work/b" "$work/b6"
 done
 echo "  statuses: ${statuses[*]}; RateLimit-Remaining: ${remaining[*]}; RateLimit-Limit: ${limits[*]}"
-check "exactly 5 pass, the 6th is 429" test "$(printf '%s\n' "${statuses[@]:0:5}" | grep -vc 429)/${statuses[5]}" = "5/429"
-check "RateLimit-Remaining counts down from the limit: 5 4 3 2 1 0" test "${remaining[*]}" = "5 4 3 2 1 0"
-check "RateLimit-Limit is strictAuth's 5" test "${limits[*]}" = "5 5 5 5 5 5"
+check "exactly 5 verifications pass, the 6th and 7th are 429" test "$(pass_shape "${statuses[@]}")" = "ok ok ok ok ok 429 429 "
+check "RateLimit-Remaining is the budget before each request: 5 4 3 2 1 0 0" test "${remaining[*]}" = "5 4 3 2 1 0 0"
+check "RateLimit-Limit is strict-auth's 5, not general-api's" test "${limits[*]}" = "5 5 5 5 5 5 5"
 now=$(date +%s)
 check "RateLimit-Reset is absolute epoch seconds, window 20 s" test "$reset_first" -ge $((now + 10)) -a "$reset_first" -le $((now + 21))
+cp "$work/h6" "$work/h"
 retry_after=$(header_value Retry-After)
 check "429 has Retry-After in seconds (1..20)" test "${retry_after:-0}" -ge 1 -a "${retry_after:-0}" -le 20
-check "429 body is OCMT's" test "$(cat "$work/b")" = "{\"error\":\"Too many requests, please try again later.\",\"code\":\"RATE_LIMIT_EXCEEDED\",\"retryAfter\":$retry_after}"
+check "429 body is OCMT's strict-auth answer, naming the window in force" test "$(cat "$work/b6")" = "{\"error\":\"Too many authentication attempts. Please try again in 20 seconds.\",\"code\":\"RATE_LIMIT_EXCEEDED\",\"retryAfter\":$retry_after}"
 check "429 still carries the app's security headers" test "$(header_value X-Frame-Options)" = DENY
-check "both replicas served some of the six" bash -c "docker logs $run_id-server-1 2>&1 | grep -q 'POST /api/auth/login' && docker logs $run_id-server-2 2>&1 | grep -q 'POST /api/auth/login'"
-client_ip=$(docker logs "$run_id-nginx" 2>/dev/null | awk '/POST \/api\/auth\/login/ {print $1; exit}')
+check "both replicas served some of the seven" bash -c "docker logs $run_id-server-1 2>&1 | grep -q 'GET /api/auth/verify' && docker logs $run_id-server-2 2>&1 | grep -q 'GET /api/auth/verify'"
+client_ip=$(docker logs "$run_id-nginx" 2>/dev/null | awk '/GET \/api\/auth\/verify/ {print $1; exit}')
 echo "  nginx saw the client as $client_ip"
-check "one Redis key, for the address nginx saw" test "$(redis_cli --scan --pattern 'ocmt:ratelimit:management:strictAuth:*')" = "ocmt:ratelimit:management:strictAuth:$client_ip"
-check "Redis key has a TTL within the window" test "$(redis_cli PTTL "ocmt:ratelimit:management:strictAuth:$client_ip")" -le $STRICT_WINDOW_MS
+key="ocmt:ratelimit:management:strict-auth:$client_ip"
+check "one Redis key, OCMT's name, for the address nginx saw" test "$(redis_cli --scan --pattern 'ocmt:ratelimit:management:strict-auth:*')" = "$key"
+check "its value is the count, 5: the refusals were not counted" test "$(redis_cli GET "$key")" = 5
+check "Redis key has a TTL within the window" test "$(redis_cli PTTL "$key")" -le $STRICT_WINDOW_MS
+check "general-api gave back all seven failed verifications" test -z "$(redis_cli GET "ocmt:ratelimit:management:general-api:$client_ip" | grep -v '^0$')"
 server_logs > "$work/logs"
 check "security event JSON line on a server's stdout, with limiter and the real ip" \
-  grep -q "^{\"type\":\"security_event\",\"event\":\"rate_limit_exceeded\",\"limiter\":\"strictAuth\",\"ip\":\"$client_ip\"" "$work/logs"
+  grep -q "^{\"type\":\"security_event\",\"event\":\"rate_limit_exceeded\",\"limiter\":\"strict-auth\",\"ip\":\"$client_ip\",\"method\":\"GET\",\"path\":\"/api/auth/verify\",\"count\":5,\"limit\":5," "$work/logs"
 
-echo "== hardened: a fresh X-Forwarded-For per request gives no fresh budget (vaultUnlock)"
+echo "== hardened: login has its own 10 per window"
+statuses=()
+for _ in $(seq 1 11); do statuses+=("$(login)"); done
+echo "  statuses: ${statuses[*]}"
+check "10 logins pass, the 11th is 429 (RateLimit-Limit 10)" test "$(pass_shape "${statuses[@]}")/$(header_value RateLimit-Limit)" = "ok ok ok ok ok ok ok ok ok ok 429 /10"
+check "login's 429 body" test "$(cat "$work/b" | sed 's/"retryAfter":[0-9]*/"retryAfter":N/')" = '{"error":"Too many login attempts. Please try again in 15 minutes.","code":"RATE_LIMIT_EXCEEDED","retryAfter":N}'
+
+echo "== hardened: a fresh X-Forwarded-For per request gives no fresh budget (vault-unlock)"
 statuses=()
 for i in 1 2 3 4 5 6 7; do
   statuses+=("$(req POST /api/vault/unlock --data '{"password":"x"}' -H "X-Forwarded-For: 203.0.113.$i" -H "X-Real-IP: 198.51.100.$i")")
 done
 echo "  statuses: ${statuses[*]}"
-check "5 pass, then 429 although every request claimed another address" test "$(printf '%s\n' "${statuses[@]:0:5}" | grep -vc 429)/${statuses[5]}/${statuses[6]}" = "5/429/429"
+check "5 pass, then 429 although every request claimed another address" test "$(pass_shape "${statuses[@]}")" = "ok ok ok ok ok 429 429 "
 check "no Redis key for a spoofed address" test -z "$(redis_cli --scan --pattern 'ocmt:ratelimit:*:203.0.113.*')"
 
 echo "== hardened: every spelling of /api/vault/recover shares one budget of 3"
@@ -108,59 +124,78 @@ for v in "${variants[@]}"; do
   if [ $i -lt 3 ]; then
     check "$v: within the budget (not 429), limit 3" test "$s/$lim" != "429/3" -a "$lim" = 3
   elif [ "$v" = /api/vault/recover/%3F ]; then
-    # a different (unrouted) path; only generalApi applies
-    check "$v: a different path, generalApi only" test "$lim" = 100
+    # a different (unrouted) path; only general-api applies
+    check "$v: a different path, general-api only" test "$lim" = 1000
   else
     # 429 from the limiter, or a 400 that Jetty gives an ambiguous path before any handler runs
     check "$v: refused (429), or rejected by Jetty before any route" bash -c "[ '$s' = 429 ] || { [ '$s' = 400 ] && [ -z '$lim' ]; }"
   fi
   i=$((i + 1))
 done
-
-echo "== hardened: generalApi, 100 per window on every /api route"
-redis_cli FLUSHALL >/dev/null
-urls=()
-# One curl, one kept-alive connection, 101 requests; -o applies to one URL each.
-for _ in $(seq 1 101); do urls+=(-o /dev/null "https://localhost:$HTTPS/api/auth/me"); done
-codes=$(curl -s --max-time 60 --cacert "$work/server.crt" --resolve "localhost:$HTTPS:127.0.0.1" -w '%{http_code}\n' "${urls[@]}")
-echo "  statuses: $(echo "$codes" | sort | uniq -c | tr -s ' \n' ' '); last: $(echo "$codes" | tail -1)"
-check "requests 1-100 pass, 101 is 429" test "$(echo "$codes" | head -100 | grep -vc 429)/$(echo "$codes" | tail -1)" = "100/429"
 check "/health is not limited" test "$(req GET /health)/$(header_count RateLimit-Limit)" = "200/0"
 
-echo "== hardened: the strictAuth window ends (RATE_LIMIT_STRICTAUTH_WINDOW_MS=$STRICT_WINDOW_MS)"
+echo "== hardened: the strict-auth window ends (RATE_LIMIT_STRICT_AUTH_WINDOW_MS=$STRICT_WINDOW_MS)"
 redis_cli FLUSHALL >/dev/null
-for _ in 1 2 3 4 5 6; do req GET '/api/auth/verify?token=abc' >/dev/null; done
-blocked=$(req GET '/api/auth/verify?token=abc')
+for _ in 1 2 3 4 5; do verify >/dev/null; done
+blocked=$(verify)
 reset=$(header_value RateLimit-Reset)
 check "verify is refused once its 5 are used" test "$blocked" = 429
 wait_s=$(( reset - $(date +%s) + 1 ))
 [ $wait_s -gt 0 ] && [ $wait_s -le 25 ] && sleep $wait_s
-s=$(req GET '/api/auth/verify?token=abc')
+s=$(verify)
 check "after RateLimit-Reset the budget is back (status $s, Remaining 5)" test "$s" != 429 -a "$(header_value RateLimit-Remaining)" = 5
 
 echo "== fail open: Redis stopped"
 docker pause "$run_id-redis" >/dev/null
-s=$(req POST /api/auth/login --data '{}')
+s=$(login)
 docker unpause "$run_id-redis" >/dev/null
 check "a request passes while Redis is unreachable (status $s)" test "$s" != 429 -a "$s" != 000 -a "$s" != 500
 server_logs > "$work/logs"
 check "the failing-open warning is in a server log" grep -q "failed open" "$work/logs"
 
+echo "== general-api counts successful requests only (RATE_LIMIT_GENERAL_API_MAX=5, RATE_LIMIT_LOGIN_MAX=100)"
+check "stack up" stack_up -e RATE_LIMIT_GENERAL_API_MAX=5 -e RATE_LIMIT_LOGIN_MAX=100
+urls=()
+# One curl, one kept-alive connection, 30 unauthenticated requests (401); -o applies to one URL each.
+for _ in $(seq 1 30); do urls+=(-o /dev/null "https://localhost:$HTTPS/api/auth/me"); done
+codes=$(curl -s --max-time 60 --cacert "$work/server.crt" --resolve "localhost:$HTTPS:127.0.0.1" -w '%{http_code}\n' "${urls[@]}")
+check "30 failed requests (401) are never refused" test "$(echo "$codes" | sort -u | tr -d '\n')" = 401
+s=$(req GET /api/auth/me)
+check "... and never counted: RateLimit-Remaining still 5 (status $s)" test "$(header_value RateLimit-Remaining)" = 5
+statuses=()
+for _ in 1 2 3 4 5 6; do statuses+=("$(login)"); done
+echo "  logins: ${statuses[*]}"
+check "5 successful logins use the budget, the 6th is general-api's 429" test "$(pass_shape "${statuses[@]}")/$(header_value RateLimit-Limit)" = "ok ok ok ok ok 429 /5"
+check "general-api's 429 body" test "$(cat "$work/b" | sed 's/"retryAfter":[0-9]*/"retryAfter":N/')" = '{"error":"API rate limit exceeded. Please slow down.","code":"RATE_LIMIT_EXCEEDED","retryAfter":N}'
+check "login counted only the 5 that general-api let through" test "$(redis_cli GET "ocmt:ratelimit:management:login:$client_ip")" = 5
+
+echo "== RATE_LIMIT_PROFILE=checklist: login 5 per window, general-api 100 counting every request"
+check "stack up" stack_up -e RATE_LIMIT_PROFILE=checklist
+statuses=()
+for _ in 1 2 3 4 5 6; do statuses+=("$(login)"); done
+check "5 logins pass, the 6th is 429 (RateLimit-Limit 5)" test "$(pass_shape "${statuses[@]}")/$(header_value RateLimit-Limit)" = "ok ok ok ok ok 429 /5"
+redis_cli FLUSHALL >/dev/null
+urls=()
+for _ in $(seq 1 101); do urls+=(-o /dev/null "https://localhost:$HTTPS/api/auth/me"); done
+codes=$(curl -s --max-time 60 --cacert "$work/server.crt" --resolve "localhost:$HTTPS:127.0.0.1" -w '%{http_code}\n' "${urls[@]}")
+echo "  statuses: $(echo "$codes" | sort | uniq -c | tr -s ' \n' ' '); last: $(echo "$codes" | tail -1)"
+check "requests 1-100 pass although they fail (401), 101 is 429" test "$(echo "$codes" | head -100 | grep -vc 429)/$(echo "$codes" | tail -1)" = "100/429"
+
 echo "== switches"
-switch_case() { # switch_case DESCRIPTION ENV N-REQUESTS EXPECTED-SHAPE-OR-PASS-COUNT [curl args...]
+switch_case() { # switch_case DESCRIPTION ENV N-REQUESTS EXPECTED-SHAPE-OR-PASS-COUNT [curl args...]: N verifications
   local what=$1 env=$2 n=$3 expect=$4; shift 4
   if ! stack_up -e "$env"; then bad "$env: stack starts"; return; fi
   local out=() i
-  for i in $(seq 1 "$n"); do out+=("$(req POST /api/auth/login --data '{}' "${@//@I@/$i}")"); done
+  for i in $(seq 1 "$n"); do out+=("$(verify "${@//@I@/$i}")"); done
   local shape
-  shape=$(printf '%s\n' "${out[@]}" | awk '{print ($1 == 429 ? "429" : "ok")}' | tr '\n' ' ')
+  shape=$(pass_shape "${out[@]}")
   # a bare number means "this many passed, in any order"
   [[ "$expect" =~ ^[0-9]+$ ]] && shape=$(printf '%s\n' "${out[@]}" | grep -vc '^429$')
   echo "  $env: ${out[*]}"
   check "$env: $what" test "$shape" = "$expect"
 }
-switch_case "strictAuth off, 7 logins pass" BREAK_RATE_LIMIT=strictAuth 7 "ok ok ok ok ok ok ok "
-check "BREAK_RATE_LIMIT=strictAuth: headers are generalApi's" test "$(header_value RateLimit-Limit)" = 100
+switch_case "strict-auth off, 7 verifications pass" BREAK_RATE_LIMIT=strict-auth 7 "ok ok ok ok ok ok ok "
+check "BREAK_RATE_LIMIT=strict-auth: headers are general-api's" test "$(header_value RateLimit-Limit)" = 1000
 # nginx's workers each keep their own round robin, so the order of passes varies; the count does not.
 switch_case "each replica counts alone: 10 of 20 pass across two replicas" BREAK_RATE_LIMIT_PER_REPLICA=1 20 10
 check "BREAK_RATE_LIMIT_PER_REPLICA=1: nothing counted in Redis" test -z "$(redis_cli --scan --pattern 'ocmt:ratelimit:*')"
@@ -168,8 +203,10 @@ switch_case "the 6th is still 429" BREAK_RETRY_AFTER=1 6 "ok ok ok ok ok 429 "
 check "BREAK_RETRY_AFTER=1: the 429 has no Retry-After" test "$(header_count Retry-After)" = 0
 switch_case "a new X-Forwarded-For per request, all 10 pass" BREAK_TRUST_ANY_PROXY=1 10 \
   "ok ok ok ok ok ok ok ok ok ok " -H "X-Forwarded-For: 203.0.113.@I@"
-check "BREAK_TRUST_ANY_PROXY=1: Redis keys for the spoofed addresses" test "$(redis_cli --scan --pattern 'ocmt:ratelimit:management:strictAuth:203.0.113.*' | wc -l)" = 10
-check "unknown limiter name stops the server" bash -c "docker run --rm -e BREAK_RATE_LIMIT=login ocmt-ref/server:$TAG 2>&1 | grep -q 'BREAK_RATE_LIMIT=login is not a known value'"
+check "BREAK_TRUST_ANY_PROXY=1: Redis keys for the spoofed addresses" test "$(redis_cli --scan --pattern 'ocmt:ratelimit:management:strict-auth:203.0.113.*' | wc -l)" = 10
+check "a checklist-era limiter name stops the server" bash -c "docker run --rm -e BREAK_RATE_LIMIT=strictAuth ocmt-ref/server:$TAG 2>&1 | grep -q 'BREAK_RATE_LIMIT=strictAuth is not a known value; use one of strict-auth, login, vault-unlock, recovery, sessions, general-api'"
+check "an unknown RATE_LIMIT_PROFILE stops the server" bash -c "docker run --rm -e RATE_LIMIT_PROFILE=strict ocmt-ref/server:$TAG 2>&1 | grep -q 'RATE_LIMIT_PROFILE=strict is not a known profile; use one of ocmt, checklist'"
+check "a checklist-era variable name stops the server" bash -c "docker run --rm -e RATE_LIMIT_STRICTAUTH_MAX=5 ocmt-ref/server:$TAG 2>&1 | grep -q 'RATE_LIMIT_STRICTAUTH_MAX is not a known rate-limit variable'"
 check "malformed TRUSTED_PROXIES stops the server" bash -c "docker run --rm -e TRUSTED_PROXIES=10.0.0.0/33 ocmt-ref/server:$TAG 2>&1 | grep -q 'refused to start: TRUSTED_PROXIES'"
 remove nginx; remove server-1; remove server-2
 

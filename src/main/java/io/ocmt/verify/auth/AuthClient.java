@@ -9,6 +9,7 @@ import io.ocmt.verify.http.Http;
 import io.ocmt.verify.mail.MagicLink;
 import io.ocmt.verify.mail.MailMessage;
 import io.ocmt.verify.mail.Mailbox;
+import io.ocmt.verify.ratelimit.LimitHeaders;
 import io.ocmt.verify.report.Redactor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,13 +25,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.awaitility.Awaitility;
 
 /**
  * OCMT's magic-link login and session API, as a user's browser would use it. Every session it
  * creates is remembered and revoked by {@link #close()}, so a test declares its cleanup by taking
- * this client as a parameter. A 429 whose Retry-After fits the policy's wait bound is waited out
- * (the reference stack's windows are seconds long); a longer one fails with the budget named.
+ * this client as a parameter.
+ *
+ * <p>Logins and magic-link verifications go through the client addresses its
+ * {@link LoginBudget.Reservation} set aside for the test; a 429 on one moves the request to another
+ * address with budget left (or waits for a window short enough to wait for), and where there is
+ * none the test is aborted as not verified. Every other request comes from this runner.
  */
 public final class AuthClient implements AutoCloseable {
 
@@ -41,13 +45,23 @@ public final class AuthClient implements AutoCloseable {
     private final Http http;
     private final Target target;
     private final Mailbox mailbox;
+    private final LoginBudget.Reservation logins;
     private final List<Session> created = new ArrayList<>();
 
-    public AuthClient(Http http, Mailbox mailbox) {
-        // Its own 429s are waited out or reported here, with the budget named.
-        this.http = http.judgingRateLimits();
+    /**
+     * @param http   this runner's client, for every request but logins and verifications
+     * @param logins where this test's logins and verifications go; closed with this client
+     */
+    public AuthClient(Http http, Mailbox mailbox, LoginBudget.Reservation logins) {
+        this.http = http;
         this.target = http.target();
         this.mailbox = mailbox;
+        this.logins = logins;
+    }
+
+    /** What this client set aside and sent where, for the test's report. */
+    public String loginsUsed() {
+        return logins.describe();
     }
 
     public Mailbox mailbox() {
@@ -127,11 +141,32 @@ public final class AuthClient implements AutoCloseable {
         if (token.isEmpty()) {
             throw new AssertionError("The verify answer has no sessionToken: " + verified.describe());
         }
-        Session session = new Session(email, token, verified, Instant.now());
+        Session session = new Session(email, token, link, verified, Instant.now());
         synchronized (created) {
             created.add(session);
         }
         return session;
+    }
+
+    /**
+     * A verify answer that should have been a refusal: if it issued a session anyway (a broken
+     * control), that session is ended with the others when this client closes, so a failing check
+     * leaves nothing behind. Returns the answer unchanged.
+     */
+    public Exchange endIfIssued(Exchange verifyAnswer) {
+        if (verifyAnswer.status() == 200) {
+            try {
+                String token = JSON.readTree(verifyAnswer.body()).path("sessionToken").asText("");
+                if (!token.isEmpty()) {
+                    synchronized (created) {
+                        created.add(new Session("(issued by a refused link)", token, null, verifyAnswer, Instant.now()));
+                    }
+                }
+            } catch (IOException notJson) {
+                // Nothing was issued that this client could end.
+            }
+        }
+        return verifyAnswer;
     }
 
     /** The name of the session cookie, per the policy (ocmt_session). */
@@ -197,38 +232,25 @@ public final class AuthClient implements AutoCloseable {
     }
 
     /**
-     * Sends a request; on a 429 it waits for the Retry-After the target named when that fits the
-     * policy's bound, and tries once more.
+     * Sends a request. A login or verification goes through the address set aside for it, and on a
+     * 429 through another one; any other request comes from this runner, and a 429 on it aborts the
+     * test as not verified (see {@link Http}).
      */
     public Exchange send(String method, String pathAndQuery, Map<String, String> headers, String body) {
-        Exchange first = once(method, pathAndQuery, headers, body);
-        if (first.status() != 429) {
-            return first;
+        Optional<LoginBudget.Route> route = LoginBudget.Route.of(method, pathAndQuery);
+        if (route.isEmpty()) {
+            return once(http, method, pathAndQuery, headers, body);
         }
-        long retryAfter = first.single("Retry-After").map(v -> {
-            try {
-                return Long.parseLong(v.trim());
-            } catch (NumberFormatException e) {
-                return -1L;
-            }
-        }).orElse(-1L);
-        long bound = policy().session().maxWaitSeconds();
-        if (retryAfter < 0 || retryAfter > bound) {
-            throw new AssertionError("The target rate-limits this runner on " + first.describe() + " (Retry-After "
-                    + (retryAfter < 0 ? "missing" : retryAfter + " s") + ", more than policy.session.maxWaitSeconds=" + bound
-                    + "): its budget is smaller than this suite needs. Run again after the window, or raise the budget.");
+        Exchange answer = once(logins.next(route.get()), method, pathAndQuery, headers, body);
+        while (LimitHeaders.refusedByLimiter(answer)) {
+            answer = once(logins.replace(route.get(), answer), method, pathAndQuery, headers, body);
         }
-        Instant until = Instant.now().plusSeconds(retryAfter).plusMillis(250);
-        Awaitility.await("the rate-limit window on " + pathAndQuery + " to pass")
-                .atMost(Duration.ofSeconds(retryAfter + 5))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> Instant.now().isAfter(until));
-        return once(method, pathAndQuery, headers, body);
+        return answer;
     }
 
-    private Exchange once(String method, String pathAndQuery, Map<String, String> headers, String body) {
+    private Exchange once(Http via, String method, String pathAndQuery, Map<String, String> headers, String body) {
         URI uri = target.https(pathAndQuery);
-        var spec = http.spec().headers(new LinkedHashMap<>(headers));
+        var spec = via.spec().headers(new LinkedHashMap<>(headers));
         if (body != null) {
             spec.body(body);
         }
@@ -253,10 +275,11 @@ public final class AuthClient implements AutoCloseable {
         }
         for (Session s : toEnd) {
             try {
-                once("POST", "/api/auth/logout", credentials(s), null);
+                once(http, "POST", "/api/auth/logout", credentials(s), null);
             } catch (RuntimeException ignored) {
-                // Best effort: the session may already be gone, which is what cleanup wants.
+                // Best effort: the session may already be gone (or this runner rate-limited), which cleanup can live with.
             }
         }
+        logins.close();
     }
 }

@@ -35,7 +35,22 @@ public final class Environments {
 
     /** The environment chosen by {@code -Denv} (default {@value #DEFAULT_ENVIRONMENT}), from this JVM's settings. */
     public static Environment fromSystem() {
-        return load(selectedName(), projectDir(), System.getenv(), Overrides.systemProperties());
+        return fromSystem(Map.of());
+    }
+
+    /**
+     * The same, with {@code overrides} ({@code ocmt.<key>} to value) laid over this JVM's system
+     * properties: a self-test runs a suite under another policy value this way.
+     */
+    public static Environment fromSystem(Map<String, String> overrides) {
+        return load(selectedName(), projectDir(), System.getenv(), withOverrides(overrides));
+    }
+
+    /** This JVM's system properties with {@code overrides} on top, as the override layer reads them. */
+    public static Map<String, String> withOverrides(Map<String, String> overrides) {
+        Map<String, String> all = new java.util.HashMap<>(Overrides.systemProperties());
+        all.putAll(overrides);
+        return all;
     }
 
     public static String selectedName() {

@@ -122,9 +122,11 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
     /**
      * Redis and PostgreSQL as reached from the runner.
      *
-     * @param postgresRequireTls the checklist's sslmode=require: PostgreSQL must refuse connections without TLS
+     * @param postgresRequireTls  the checklist's sslmode=require: PostgreSQL must refuse connections without TLS
+     * @param rateLimitKeyPattern where the rate limiter keeps its counters in Redis (a SCAN pattern)
      */
     public record DataStorePolicy(boolean postgresRequireTls, String redisAppendOnly,
-                                  List<String> redisForbiddenMaxmemoryPolicies, boolean redisRequireMaxmemory) {
+                                  List<String> redisForbiddenMaxmemoryPolicies, boolean redisRequireMaxmemory,
+                                  String rateLimitKeyPattern) {
     }
 }

@@ -41,6 +41,15 @@ public final class Targets {
     }
 
     public static Opened open(Environment env, Set<String> switches, Path projectDir) {
+        return open(env, switches, projectDir, Map.of());
+    }
+
+    /**
+     * @param overrides {@code ocmt.<key>} to value over this JVM's system properties (see
+     *                  {@link Environments#fromSystem(Map)}); an embedded stack is started for them,
+     *                  never a running one reused
+     */
+    public static Opened open(Environment env, Set<String> switches, Path projectDir, Map<String, String> overrides) {
         if (!env.target().embedded()) {
             if (!switches.isEmpty()) {
                 throw new ConfigException("Switches " + switches + " break the embedded reference stack; environment '"
@@ -50,7 +59,7 @@ public final class Targets {
             check(target);
             return new Opened(target, () -> { });
         }
-        if (switches.isEmpty()) {
+        if (switches.isEmpty() && overrides.isEmpty()) {
             var running = StackEndpoints.readRunning(projectDir);
             if (running.isPresent()) {
                 Target target = embedded(env, running.get(), Map.of());
@@ -67,7 +76,7 @@ public final class Targets {
         }
         EmbeddedStack stack = factory().start(env, switches, projectDir);
         try {
-            Target target = embedded(env, stack.endpoints(), stack.secrets());
+            Target target = embedded(env, stack.endpoints(), stack.secrets(), overrides);
             check(target);
             return new Opened(target, stack::close);
         } catch (RuntimeException e) {
@@ -85,9 +94,13 @@ public final class Targets {
     }
 
     public static Target embedded(Environment file, StackEndpoints endpoints, Map<String, String> provided) {
+        return embedded(file, endpoints, provided, Map.of());
+    }
+
+    private static Target embedded(Environment file, StackEndpoints endpoints, Map<String, String> provided, Map<String, String> overrides) {
         // Reloaded with what the stack derived (its mapped ports, the grants it offers), in the one key space.
         Environment env = Environments.load(file.name(), file.file().getParent().getParent(), System.getenv(),
-                io.ocmt.verify.config.internal.Overrides.systemProperties(), endpoints.settings());
+                Environments.withOverrides(overrides), endpoints.settings());
         Secrets secrets = new Secrets(env, System::getenv, provided);
         return new Target(env, URI.create(endpoints.httpsUrl()), URI.create(endpoints.httpUrl()),
                 endpoints.tlsHost(), endpoints.tlsPort(), Trust.caFile(endpoints.caPem()), secrets, endpoints.switches());

@@ -102,15 +102,21 @@ public final class PostgresTlsProbe {
         }
     }
 
-    private static Socket open(String host, int port, int timeoutMs) throws IOException {
+    /** Connected, or an exception that says no connection came about: "did not answer" would blame PostgreSQL for a wrong address. */
+    private static Socket open(String host, int port, int timeoutMs) {
         Socket s = new Socket();
         try {
             s.connect(new InetSocketAddress(host, port), timeoutMs);
             s.setSoTimeout(timeoutMs);
             return s;
         } catch (IOException e) {
-            s.close();
-            throw e;
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // Nothing was opened.
+            }
+            throw new UncheckedIOException("Cannot reach PostgreSQL at " + host + ":" + port + " (grants.postgres): "
+                    + e.getMessage() + " (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 

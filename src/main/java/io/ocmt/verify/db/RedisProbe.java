@@ -75,7 +75,8 @@ public final class RedisProbe implements AutoCloseable {
             } catch (IOException ignored) {
                 // Nothing was opened.
             }
-            throw new UncheckedIOException("Cannot reach Redis at " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot reach Redis at " + host + ":" + port + " (grants.redis): " + e.getMessage()
+                    + " (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 

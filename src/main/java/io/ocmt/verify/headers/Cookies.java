@@ -4,6 +4,11 @@ import io.ocmt.verify.headers.internal.SetCookieHeader;
 import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.report.Finding;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -65,5 +70,46 @@ public final class Cookies {
             }
         }
         return findings;
+    }
+
+    /**
+     * How long {@code response} tells the browser to keep {@code cookieName}: its Max-Age, or its
+     * Expires measured from the response's own Date (not from this machine's clock at reading, which
+     * would shrink the lifetime by however long ago the response arrived). Empty for a session cookie
+     * without either.
+     */
+    public static Optional<Duration> lifetime(Exchange response, String cookieName) {
+        for (String header : response.all("Set-Cookie")) {
+            SetCookieHeader cookie = SetCookieHeader.parse(header);
+            if (!cookie.name().equals(cookieName)) {
+                continue;
+            }
+            Optional<Long> maxAge = cookie.last("Max-Age").flatMap(Cookies::seconds);
+            if (maxAge.isPresent()) {
+                return Optional.of(Duration.ofSeconds(maxAge.get()));
+            }
+            Optional<Instant> expires = cookie.last("Expires").flatMap(Cookies::httpDate);
+            Optional<Instant> date = response.single("Date").flatMap(Cookies::httpDate);
+            if (expires.isPresent() && date.isPresent()) {
+                return Optional.of(Duration.between(date.get(), expires.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Long> seconds(String value) {
+        try {
+            return Optional.of(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Instant> httpDate(String value) {
+        try {
+            return Optional.of(ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -91,6 +92,50 @@ public final class Redirects {
         if (!wrong.isEmpty()) {
             findings.add(new Finding(CONTROL, firstHop.describe(), expected,
                     "Location " + HeaderText.quoted(location) + ": " + String.join(", ", wrong)));
+        }
+        return findings;
+    }
+
+    /**
+     * Every problem with {@code firstHop}, the response to the plain-HTTP request {@code requested}
+     * sent with {@code header} (Host or X-Forwarded-Host) set to {@code foreignName}, a name that is
+     * not the target's: a Location whose host is neither the host of {@code ownUrl} (the target's
+     * https address) nor that of {@code requested}. A redirect built from such a header sends whoever
+     * gets the response (through a cache one request poisoned, a link with a crafted Host) to a host
+     * of the sender's choosing. Refusing the request, or a relative Location, is no finding here:
+     * the status and the Location's form are {@link #judgeFirstHop}'s to judge.
+     */
+    public static List<Finding> judgeForeignHost(URI requested, URI ownUrl, String header, String foreignName,
+                                                 Exchange firstHop) {
+        String subject = firstHop.method() + " " + firstHop.url() + " with " + header + ": " + foreignName
+                + " → " + firstHop.status();
+        List<String> own = new ArrayList<>();
+        for (URI u : new URI[] {ownUrl, requested}) {
+            String h = u == null ? null : host(u);
+            if (h != null && own.stream().noneMatch(h::equalsIgnoreCase)) {
+                own.add(h);
+            }
+        }
+        String expected = "a Location on the target's own host " + HeaderText.oneOf(own) + " whatever " + header
+                + " says, never " + foreignName;
+        List<Finding> findings = new ArrayList<>();
+        for (String location : firstHop.all("Location")) {
+            String host;
+            try {
+                host = host(new URI(location.trim()));
+            } catch (URISyntaxException e) {
+                // Unparseable for Java is not unusable for a browser: the name alone shows where it came from.
+                host = location.toLowerCase(Locale.ROOT).contains(foreignName.toLowerCase(Locale.ROOT))
+                        ? foreignName : null;
+            }
+            // No host: a relative Location, which the browser resolves against the URL it asked for.
+            if (host == null || own.stream().anyMatch(host::equalsIgnoreCase)) {
+                continue;
+            }
+            String why = host.equalsIgnoreCase(foreignName)
+                    ? ": the redirect is built from " + header + ", so whoever sets that header chooses where the browser goes"
+                    : ": host " + host + " is not the target's";
+            findings.add(new Finding(CONTROL, subject, expected, "Location " + HeaderText.quoted(location) + why));
         }
         return findings;
     }

@@ -14,7 +14,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Judges the security headers of one HTTPS response against an environment's header policy.
+ * Judges the security headers of one HTTPS response against an environment's header policy, or
+ * only its version banners ({@link #judgeBanners}) where the other headers do not apply.
  * Every rule runs on every call, so one call lists every problem of that response; each finding
  * names the header, the response and what was expected and seen. A part of the policy that is
  * null (an environment switched it off) is not judged.
@@ -65,8 +66,30 @@ public final class SecurityHeaders {
         if (policy.referrerPolicies() != null && !policy.referrerPolicies().isEmpty()) {
             judgeReferrerPolicy(response, policy.referrerPolicies(), findings);
         }
-        if (policy.forbiddenHeaders() != null) {
-            for (String name : policy.forbiddenHeaders()) {
+        judgeBanners(response, policy.forbiddenHeaders(), findings);
+        if (policy.requiredValues() != null) {
+            policy.requiredValues().forEach((name, value) -> judgeRequiredValue(response, name, value, findings));
+        }
+        return findings;
+    }
+
+    /**
+     * Only the version banners of {@code response}: the policy's forbidden headers (X-Powered-By and
+     * the like) and a Server header with a version. For responses that are not pages of the
+     * application, such as the plain-HTTP redirect, where HSTS, CSP and the rest mean nothing but a
+     * banner still tells an attacker which software, in which version, to aim at.
+     */
+    public static List<Finding> judgeBanners(Exchange response, Policy.HeaderPolicy policy) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(policy, "policy");
+        List<Finding> findings = new ArrayList<>();
+        judgeBanners(response, policy.forbiddenHeaders(), findings);
+        return findings;
+    }
+
+    private static void judgeBanners(Exchange response, List<String> forbiddenHeaders, List<Finding> findings) {
+        if (forbiddenHeaders != null) {
+            for (String name : forbiddenHeaders) {
                 if (response.has(name)) {
                     findings.add(new Finding(name, response.describe(), "no " + name + " header",
                             name + ": " + HeaderText.quotedAll(response.all(name))));
@@ -74,10 +97,6 @@ public final class SecurityHeaders {
             }
         }
         judgeServer(response, findings);
-        if (policy.requiredValues() != null) {
-            policy.requiredValues().forEach((name, value) -> judgeRequiredValue(response, name, value, findings));
-        }
-        return findings;
     }
 
     private static void judgeHsts(Exchange response, Policy.HstsPolicy policy, List<Finding> findings) {

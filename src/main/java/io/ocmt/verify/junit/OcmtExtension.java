@@ -1,48 +1,84 @@
 package io.ocmt.verify.junit;
 
 import io.ocmt.verify.auth.AuthClient;
+import io.ocmt.verify.auth.LoginBudget;
+import io.ocmt.verify.auth.LoginNeed;
+import io.ocmt.verify.auth.Session;
+import io.ocmt.verify.auth.SessionLifecycle;
+import io.ocmt.verify.auth.Spends;
 import io.ocmt.verify.config.ConfigException;
-import io.ocmt.verify.config.Grants;
 import io.ocmt.verify.config.Environments;
+import io.ocmt.verify.config.Grants;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.Target;
 import io.ocmt.verify.config.Targets;
+import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.http.Http;
 import io.ocmt.verify.mail.Mailbox;
 import io.ocmt.verify.mail.MailboxConfig;
 import io.ocmt.verify.mail.Mailboxes;
 import io.ocmt.verify.report.EnvironmentWidget;
+import io.ocmt.verify.report.Redactor;
+import io.qameta.allure.Allure;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.opentest4j.TestAbortedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Resolves {@link Target}, {@link Http} and {@link Policy} parameters. The target lives in the root
+ * Resolves {@link Target}, {@link Http}, {@link Policy}, {@link AuthClient}, the run's
+ * {@link SharedLogin shared session} and its {@link SessionLifecycle}. The target lives in the root
  * store: opened at first use (starting the reference stack if the environment is embedded), shared
  * by every suite, closed by JUnit when the run ends. A target that cannot be opened is remembered,
  * so every later test fails at once with the same one-line reason instead of timing out again.
  *
+ * <p>Logins are budgeted: before a test runs, what it declares with {@link Spends} and the shared
+ * fixtures it takes are set aside on client addresses that have budget left ({@link LoginBudget}), or
+ * the test is aborted as not verified. That happens before the test method's parameters are resolved,
+ * because an exception from a parameter resolver fails a test where this must abort it.
+ *
  * <p>Configuration parameter {@value #SWITCHES} (comma list) asks for a reference stack with those
- * controls broken; self-tests set it when they run a suite against a broken stack.
+ * controls broken, and {@value #OVERRIDES} (lines of {@code key=value}, e.g.
+ * {@code policy.session.absoluteLifetimeSeconds=20}) sets configuration keys for that run, over every
+ * other source; self-tests set them when they run a suite against a broken stack.
  */
-public final class OcmtExtension implements ParameterResolver {
+public final class OcmtExtension implements ParameterResolver, BeforeTestExecutionCallback, AfterTestExecutionCallback {
 
     public static final String SWITCHES = "ocmt.reference.switches";
+    public static final String OVERRIDES = "ocmt.overrides";
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(OcmtExtension.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OcmtExtension.class);
+    /** The budget of the run's own target (not a self-test's broken stack), for the end-of-run summary. */
+    private static volatile LoginBudget mainBudget;
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == Target.class || type == Http.class || type == Policy.class || type == AuthClient.class;
+        return type == Target.class || type == Http.class || type == Policy.class || type == AuthClient.class
+                || type == SessionLifecycle.class || (type == Session.class && parameter.isAnnotated(SharedLogin.class));
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        Target target = target(context);
+        OpenedTarget run = run(context);
+        Target target = run.target();
         Class<?> type = parameter.getParameter().getType();
         if (type == Http.class) {
             return Http.to(target);
@@ -50,9 +86,65 @@ public final class OcmtExtension implements ParameterResolver {
         if (type == AuthClient.class) {
             // One per test (or test factory): closing it revokes every session the test made.
             return context.getStore(NAMESPACE).getOrComputeIfAbsent(AuthClient.class,
-                    k -> new Closing<>(new AuthClient(Http.to(target), mailbox(context, target))), Closing.class).value();
+                    k -> new Closing<>(new AuthClient(Http.to(target), mailbox(context, target), reservation(context))),
+                    Closing.class).value();
+        }
+        if (type == Session.class) {
+            return run.shared(context).current();
+        }
+        if (type == SessionLifecycle.class) {
+            return run.lifecycle(context).get();
         }
         return type == Policy.class ? target.policy() : target;
+    }
+
+    /**
+     * Sets aside what the test spends, then makes sure the shared fixtures it takes exist, so a
+     * budget that cannot cover them aborts the test here rather than failing it in a resolver.
+     */
+    @Override
+    public void beforeTestExecution(ExtensionContext context) {
+        Method method = context.getRequiredTestMethod();
+        OpenedTarget run;
+        try {
+            run = run(context);
+        } catch (ParameterResolutionException e) {
+            return; // the parameter that needs the target reports why it could not be opened
+        }
+        String who = who(context);
+        Optional<Spends> spends = AnnotationSupport.findAnnotation(method, Spends.class);
+        LoginNeed need = spends.map(s -> Spends.Needs.of(s, run.target().policy())).orElse(LoginNeed.NONE);
+        LoginBudget.Reservation reservation = need.isNone() ? run.budget().none(who) : run.budget().reserve(who, need);
+        context.getStore(NAMESPACE).put(LoginBudget.Reservation.class, new Closing<>(reservation));
+        for (Parameter p : method.getParameters()) {
+            if (p.getType() == Session.class && p.isAnnotationPresent(SharedLogin.class)) {
+                run.shared(context).current();
+            } else if (p.getType() == SessionLifecycle.class) {
+                run.lifecycle(context).get();
+            }
+        }
+    }
+
+    /** The test's own logins in its report: what it set aside and which address each went through. */
+    @Override
+    public void afterTestExecution(ExtensionContext context) {
+        Closing<?> held = context.getStore(NAMESPACE).get(LoginBudget.Reservation.class, Closing.class);
+        if (held != null && held.value() instanceof LoginBudget.Reservation r && r.needs()) {
+            Allure.addAttachment("Logins this test spent", "text/plain", Redactor.text(r.describe()), ".txt");
+        }
+    }
+
+    private static LoginBudget.Reservation reservation(ExtensionContext context) {
+        Closing<?> held = context.getStore(NAMESPACE).get(LoginBudget.Reservation.class, Closing.class);
+        if (held != null) {
+            return (LoginBudget.Reservation) held.value();
+        }
+        // Resolved outside a test method (a @BeforeAll): it may not log in.
+        return run(context).budget().none(who(context));
+    }
+
+    private static String who(ExtensionContext context) {
+        return context.getParent().map(p -> p.getDisplayName() + " › ").orElse("") + context.getDisplayName();
     }
 
     /** The run's one mailbox, from the environment's grant; closed when the run ends. */
@@ -79,51 +171,198 @@ public final class OcmtExtension implements ParameterResolver {
     }
 
     public static Target target(ExtensionContext context) {
+        return run(context).target();
+    }
+
+    /** The budget of the run's own target, once a test opened it. */
+    public static Optional<LoginBudget> mainBudget() {
+        return Optional.ofNullable(mainBudget);
+    }
+
+    private static OpenedTarget run(ExtensionContext context) {
         Set<String> switches = new TreeSet<>();
         context.getConfigurationParameter(SWITCHES).ifPresent(v ->
                 Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(switches::add));
+        Map<String, String> overrides = new TreeMap<>();
+        context.getConfigurationParameter(OVERRIDES).ifPresent(v -> v.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(line -> {
+            int eq = line.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException(OVERRIDES + " takes lines of key=value; got: " + line);
+            }
+            overrides.put("ocmt." + line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+        }));
         OpenedTarget opened = context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent("target:" + switches, k -> OpenedTarget.open(switches), OpenedTarget.class);
-        return opened.get();
+                .getOrComputeIfAbsent("target:" + switches + overrides, k -> OpenedTarget.open(switches, overrides), OpenedTarget.class);
+        opened.check();
+        return opened;
     }
 
-    /** The outcome of opening a target, success or failure, kept for the whole run. */
+    /** The outcome of opening a target, success or failure, kept for the whole run, with its budget and shared fixtures. */
     @SuppressWarnings("deprecation") // CloseableResource for JUnit before 5.13, AutoCloseable after.
     static final class OpenedTarget implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         private final Targets.Opened opened;
         private final RuntimeException failure;
+        private final LoginBudget budget;
+        private SharedSession shared;
+        private Fixture<SessionLifecycle> lifecycle;
+        private final List<AutoCloseable> clients = new ArrayList<>();
 
-        private OpenedTarget(Targets.Opened opened, RuntimeException failure) {
+        private OpenedTarget(Targets.Opened opened, RuntimeException failure, LoginBudget budget) {
             this.opened = opened;
             this.failure = failure;
+            this.budget = budget;
         }
 
-        static OpenedTarget open(Set<String> switches) {
+        static OpenedTarget open(Set<String> switches, Map<String, String> overrides) {
+            Targets.Opened opened;
             try {
-                Targets.Opened opened = Targets.open(Environments.fromSystem(), switches, Environments.projectDir());
-                if (switches.isEmpty()) {
-                    EnvironmentWidget.write(opened.target());
-                }
-                return new OpenedTarget(opened, null);
+                opened = Targets.open(Environments.fromSystem(overrides), switches, Environments.projectDir(), overrides);
             } catch (ConfigException e) {
-                return new OpenedTarget(null, e);
+                return new OpenedTarget(null, e, null);
             } catch (RuntimeException e) {
-                return new OpenedTarget(null, new ConfigException("Cannot open the target: " + e.getMessage(), e));
+                return new OpenedTarget(null, new ConfigException("Cannot open the target: " + e.getMessage(), e), null);
             }
+            Target target = opened.target();
+            if (switches.isEmpty() && overrides.isEmpty()) {
+                EnvironmentWidget.write(target);
+            }
+            LoginBudget budget = LoginBudget.of(target);
+            if (switches.isEmpty() && overrides.isEmpty()) {
+                mainBudget = budget;
+            }
+            if (target.environment().grants().mailbox().granted()) {
+                // Before any test, so a budget the last run spent is one line here, not a failure per test.
+                try {
+                    String line = budget.look();
+                    System.out.println("[ocmt-verify] " + Redactor.text(line));
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not read the login budget at the start: {}", Redactor.text(String.valueOf(e.getMessage())));
+                }
+            }
+            return new OpenedTarget(opened, null, budget);
         }
 
-        Target get() {
+        void check() {
             if (failure != null) {
                 throw new ParameterResolutionException(failure.getMessage(), failure);
             }
+        }
+
+        Target target() {
+            check();
             return opened.target();
+        }
+
+        LoginBudget budget() {
+            check();
+            return budget;
+        }
+
+        /** A client of the run's own, for a shared fixture: its sessions end when the run does. */
+        private AuthClient client(ExtensionContext context, String who, LoginNeed need) {
+            AuthClient auth = new AuthClient(Http.to(target()), mailbox(context, target()), budget.reserve(who, need));
+            synchronized (clients) {
+                clients.add(auth);
+            }
+            return auth;
+        }
+
+        synchronized SharedSession shared(ExtensionContext context) {
+            if (shared == null) {
+                shared = new SharedSession(() -> client(context, "the run's shared session", LoginNeed.logins(1)));
+            }
+            return shared;
+        }
+
+        synchronized Fixture<SessionLifecycle> lifecycle(ExtensionContext context) {
+            if (lifecycle == null) {
+                Policy policy = target().policy();
+                lifecycle = new Fixture<>(() -> SessionLifecycle.run(
+                        client(context, "the run's session lifecycle", SessionLifecycle.need(policy)), policy));
+            }
+            return lifecycle;
         }
 
         @Override
         public void close() throws Exception {
+            synchronized (clients) {
+                for (AutoCloseable c : clients) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        LOG.debug("closing a shared fixture's client", e);
+                    }
+                }
+            }
             if (opened != null) {
                 opened.close();
             }
+        }
+    }
+
+    /**
+     * A fixture made once, by the first test that needs it. A budget too small for it aborts that
+     * test and is tried again by the next (a window may have ended); any other failure is kept, so
+     * every test that needs the fixture fails with the same reason instead of spending again.
+     */
+    static final class Fixture<T> {
+        private final Supplier<T> make;
+        private T value;
+        private Throwable failure;
+
+        Fixture(Supplier<T> make) {
+            this.make = make;
+        }
+
+        synchronized T get() {
+            if (value != null) {
+                return value;
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            try {
+                value = make.get();
+                return value;
+            } catch (TestAbortedException e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The run's shared session: logged in once, asked whether it still works before each test that
+     * takes it (a request the general limit counts, never a login), and logged in again if the target
+     * ended it, which a lifetime shorter than the run does.
+     */
+    static final class SharedSession {
+        private final Supplier<AuthClient> client;
+        private Session session;
+        private AuthClient auth;
+
+        SharedSession(Supplier<AuthClient> client) {
+            this.client = client;
+        }
+
+        synchronized Session current() {
+            if (session != null) {
+                Exchange me = auth.me(session);
+                if (me.status() == 200) {
+                    return session;
+                }
+                LOG.info("The run's shared session is no longer accepted ({}); logging in again", me.describe());
+            }
+            AuthClient fresh = client.get();
+            Session s = fresh.login(fresh.newIdentity("shared"));
+            auth = fresh;
+            session = s;
+            return session;
         }
     }
 }

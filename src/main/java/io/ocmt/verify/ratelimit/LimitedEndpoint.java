@@ -79,8 +79,18 @@ public final class LimitedEndpoint {
         return limit.name() + " (" + limit.method().toUpperCase(Locale.ROOT) + " " + limit.path() + ")";
     }
 
-    /** OCMT's vault routes answer only a session; without one the request is still counted, but is not a realistic guess. */
+    /**
+     * Every limited route but the two login steps is sent with a session: OCMT's vault routes answer
+     * only a session, and its general limit counts only successful requests, so a request without
+     * one is never counted and shows neither the count drop nor a 429.
+     */
     public boolean needsSession() {
+        String path = canonical(limit.path());
+        return !path.equals(LOGIN) && !path.equals(VERIFY);
+    }
+
+    /** A vault route: its checks share the vault the suite sets up for them. */
+    public boolean isVault() {
         return canonical(limit.path()).startsWith("/api/vault/");
     }
 

@@ -17,8 +17,12 @@ import java.util.Map;
  */
 public final class Categories {
 
-    /** How a check that could not run says why: a grant or secret the environment lacks, or preflight. */
-    static final String NOT_VERIFIED_MESSAGE = "(?s).*(grants\\.|[Ss]ecret|Cannot open the target|[Ee]nvironment ').*";
+    /**
+     * How a check that could not run says why: a grant or secret the environment lacks, preflight, or
+     * "Not verified: …", which the http package and the checks put first when the target could not
+     * be reached or rate-limited this runner (an address, not the product, was the obstacle).
+     */
+    static final String NOT_VERIFIED_MESSAGE = "(?s)(Not verified: .*|.*(grants\\.|[Ss]ecret|Cannot open the target|[Ee]nvironment ').*)";
 
     private Categories() {
     }

@@ -12,6 +12,7 @@ public final class References {
     public static final String ASVS_V2 = ASVS_403 + "0x11-V2-Authentication.md";
     public static final String ASVS_V3 = ASVS_403 + "0x12-V3-Session-management.md";
     public static final String ASVS_V4 = ASVS_403 + "0x12-V4-Access-Control.md";
+    public static final String ASVS_V5 = ASVS_403 + "0x13-V5-Validation-Sanitization-Encoding.md";
     public static final String ASVS_V6 = ASVS_403 + "0x14-V6-Cryptography.md";
     public static final String ASVS_V7 = ASVS_403 + "0x15-V7-Error-Logging.md";
     public static final String ASVS_V8 = ASVS_403 + "0x16-V8-Data-Protection.md";

@@ -7,16 +7,19 @@ package io.ocmt.verify.report;
  */
 public final class Remediation {
 
-    public static final String ADMIN_TOKEN = "Fix: set ADMIN_TOKEN (admin UI) and INTERNAL_ADMIN_TOKEN (management API) to "
-            + "at least 24 random bytes (`openssl rand -base64 24`) on every replica and restart; every admin route must sit "
-            + "behind the admin middleware.";
+    public static final String ADMIN_TOKEN = "Fix: set INTERNAL_ADMIN_TOKEN, which the management server's admin API reads "
+            + "from `Authorization: Bearer`, to at least 24 random bytes (`openssl rand -base64 24`) on every replica and "
+            + "restart; every /api/admin route must sit behind the admin middleware. (The checklist's ADMIN_TOKEN guards "
+            + "only OCMT's separate admin UI; set it too.)";
 
-    public static final String AGENT_TOKEN = "Fix: set AGENT_SERVER_TOKEN on the management server to 32 random bytes (hex) "
-            + "and the same value as AUTH_TOKEN on the agent server, which must check `x-auth-token` on every route but /health.";
+    public static final String AGENT_TOKEN = "Fix: set AGENT_SERVER_TOKEN on the management server to 32 random bytes (hex); "
+            + "its /api/internal routes must take only `Authorization: Bearer <AGENT_SERVER_TOKEN>`. The agent server "
+            + "gets the same value as AUTH_TOKEN and checks `x-auth-token` on every route but /health.";
 
-    public static final String ADMIN_ALLOWLIST = "Fix: allow only the operators' egress addresses in the admin_ip_allowlist "
-            + "table (ADMIN_ALLOWED_IPS where the deployment reads it), and set TRUSTED_PROXIES to the real reverse proxies "
-            + "only, so X-Forwarded-For cannot claim an allowed address.";
+    public static final String ADMIN_ALLOWLIST = "Fix: OCMT has no ADMIN_ALLOWED_IPS variable; its allowlist is the "
+            + "admin_ip_allowlist table: list only the operators' egress addresses there, extend its guard from "
+            + "/api/admin/security to every admin route the policy names, and set TRUSTED_PROXIES to the real reverse "
+            + "proxies only, so X-Forwarded-For cannot claim an allowed address.";
 
     public static final String SESSION_REJECTION = "Fix: the session middleware must accept only the `ocmt_session` cookie or "
             + "X-Session-Token, look the SHA-256 of the token up in `sessions`, and answer 401 for anything else "
@@ -43,6 +46,12 @@ public final class Remediation {
 
     public static final String HTTPS_REDIRECT = "Fix (nginx): `server { listen 80; return 301 https://$host$request_uri; }`; "
             + "OCMT itself redirects only when X-Forwarded-Proto is not https, so the proxy must set it.";
+
+    public static final String REDIRECT_OWN_HOST = "Fix: build the redirect from the deployment's own name, never from the "
+            + "request: nginx `server_name ocmt.example; return 301 https://ocmt.example$request_uri;` (not `$host`, which "
+            + "is the Host header the client sent, nor `$http_x_forwarded_host`), or a "
+            + "`default_server` that refuses unknown names (`return 444;`); where OCMT itself redirects, from APP_URL, not "
+            + "req.hostname, which Express takes from X-Forwarded-Host once `trust proxy` is on.";
 
     public static final String HELMET_HEADERS = "Fix: OCMT sets these with helmet in the management server; where a proxy sits "
             + "in front, it must pass them through (nginx: no `proxy_hide_header`) and not add a second copy.";

@@ -9,6 +9,7 @@ import java.util.List;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import nl.altindag.ssl.SSLFactory;
+import org.opentest4j.TestAbortedException;
 
 /**
  * What a modern client negotiates with the target: a JSSE client built with SSLContext-Kickstart,
@@ -40,6 +41,10 @@ public record Handshake(String endpoint, String protocol, String cipherSuite, Li
             Certificate[] peer = session.getPeerCertificates();
             return new Handshake(endpoint, session.getProtocol(), session.getCipherSuite(),
                     Arrays.stream(peer).map(X509Certificate.class::cast).toList());
+        } catch (TlsSockets.NotConnected e) {
+            // Nothing answered, so nothing about TLS can be judged; preflight saw the target, so it went away since.
+            throw new TestAbortedException("Not verified: " + e.getMessage() + ". The TLS check could not open a "
+                    + "connection to the target; check that it is up and that target.tlsHost / target.tlsPort name it.", e);
         } catch (IOException e) {
             throw new IllegalStateException("TLS handshake with " + endpoint + " failed: " + e.getMessage(), e);
         }

@@ -23,12 +23,15 @@ public final class TlsSockets {
      * The TCP connection itself failed, before any TLS: {@link #getCause()} is the JDK's exception
      * ({@code UnknownHostException}, {@code SocketTimeoutException}, {@code ConnectException}, …).
      * Kept apart because a time-out here means "nothing answers" and one in the handshake means
-     * "something answers but does not speak TLS", and the fixes differ.
+     * "something answers but does not speak TLS", and the fixes differ. The message names host and
+     * port, because the JDK's ("Connection refused") does not, and a caller that only passes it on
+     * would leave the reader guessing which of the target's addresses failed.
      */
     public static final class NotConnected extends IOException {
 
-        NotConnected(IOException cause) {
-            super(cause.getMessage(), cause);
+        NotConnected(String host, int port, IOException cause) {
+            super("cannot connect to " + host + ":" + port + ": " + cause.getMessage()
+                    + " (" + cause.getClass().getSimpleName() + ")", cause);
         }
 
         @Override
@@ -56,7 +59,7 @@ public final class TlsSockets {
             raw.connect(new InetSocketAddress(host, port), connectTimeoutMs);
         } catch (IOException e) {
             close(raw);
-            throw new NotConnected(e);
+            throw new NotConnected(host, port, e);
         }
         SSLSocket tls = null;
         try {

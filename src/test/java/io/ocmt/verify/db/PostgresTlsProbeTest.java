@@ -1,16 +1,21 @@
 package io.ocmt.verify.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ocmt.verify.tls.LoopbackTlsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /** A fake PostgreSQL on loopback answers the startup message the way pg_hba would. */
@@ -64,5 +69,19 @@ class PostgresTlsProbeTest {
         PostgresTlsProbe.Outcome o = against((byte) 'R', new byte[] {0, 0, 0, 10, 'S', 'C', 'R', 'A', 'M', 0, 0});
         assertThat(o.accepted()).isTrue();
         assertThat(o.detail()).contains("SCRAM");
+    }
+
+    @Test
+    void anAddressNothingListensOnIsNamedAndNotBlamedOnPostgres() throws Exception {
+        int closed = LoopbackTlsServer.closedPort();
+
+        for (ThrowingCallable probe : List.<ThrowingCallable>of(
+                () -> PostgresTlsProbe.offersTls("127.0.0.1", closed, 5000),
+                () -> PostgresTlsProbe.plaintextStartup("127.0.0.1", closed, PostgresTlsProbe.PROBE_USER, "ocmt", 5000))) {
+            assertThatThrownBy(probe).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageStartingWith("Cannot reach PostgreSQL at 127.0.0.1:" + closed + " (grants.postgres): ")
+                    .hasMessageContaining("Connection refused")
+                    .hasMessageNotContaining("did not answer");
+        }
     }
 }

@@ -1,11 +1,14 @@
 package io.ocmt.verify.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ocmt.verify.tls.LoopbackTlsServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -54,5 +57,14 @@ class RedisProbeTest {
             }
             assertThat(received.get()).isEqualTo("*1\r\n$4\r\nPING\r\n");
         }
+    }
+
+    @Test
+    void anAddressNothingListensOnIsNamedWithTheGrant() throws IOException {
+        int closed = LoopbackTlsServer.closedPort();
+
+        assertThatThrownBy(() -> RedisProbe.connect("127.0.0.1", closed, 5000)).isInstanceOf(UncheckedIOException.class)
+                .hasMessageStartingWith("Cannot reach Redis at 127.0.0.1:" + closed + " (grants.redis): ")
+                .hasMessageContaining("Connection refused");
     }
 }

@@ -111,4 +111,19 @@ class CookiesTest {
                 "ocmt_session=" + TOKEN + "; Path=/; HttpOnly; Secure; SameSite=Lax")).singleElement()
                 .extracting(Finding::seen).asString().startsWith("ocmt_session=<redacted>; Path=/; Expires=Thu");
     }
+
+    /** OCMT sends Expires, not Max-Age: measured from the answer's Date, however long ago the answer arrived. */
+    @Test
+    void lifetimeIsExpiresLessTheAnswersDateOrMaxAge() {
+        Exchange expires = new Exchange("GET", "https://ocmt.example/api/auth/verify", 200, Map.of(
+                "Date", List.of("Mon, 30 Nov 2026 10:00:00 GMT"),
+                "Set-Cookie", List.of("ocmt_session=abc; Path=/; Expires=Mon, 07 Dec 2026 10:00:00 GMT; HttpOnly; Secure; SameSite=Lax")), "");
+        assertThat(Cookies.lifetime(expires, "ocmt_session")).contains(java.time.Duration.ofDays(7));
+        Exchange maxAge = new Exchange("GET", "https://ocmt.example/api/auth/verify", 200, Map.of(
+                "Set-Cookie", List.of("other=1; Max-Age=5", "ocmt_session=abc; Max-Age=20; Path=/")), "");
+        assertThat(Cookies.lifetime(maxAge, "ocmt_session")).contains(java.time.Duration.ofSeconds(20));
+        Exchange session = new Exchange("GET", "https://ocmt.example/api/auth/verify", 200, Map.of(
+                "Set-Cookie", List.of("ocmt_session=abc; Path=/")), "");
+        assertThat(Cookies.lifetime(session, "ocmt_session")).isEmpty();
+    }
 }

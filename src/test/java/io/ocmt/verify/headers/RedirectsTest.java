@@ -3,6 +3,7 @@ package io.ocmt.verify.headers;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.report.Finding;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -142,5 +143,73 @@ class RedirectsTest {
                     assertThat(f.expected()).isEqualTo("308 to https://ocmt.example/health");
                     assertThat(f.seen()).isEqualTo("301, a permanent redirect, but the policy does not accept it");
                 });
+    }
+
+    @Nested
+    class ForeignHost {
+
+        private static final String FOREIGN = "ocmt-verify-foreign.invalid";
+        private static final URI OWN = URI.create("https://ocmt.example/");
+
+        private List<Finding> judgeForeign(String header, Exchange hop) {
+            return Redirects.judgeForeignHost(HEALTH, OWN, header, FOREIGN, hop);
+        }
+
+        @Test
+        void aRedirectToTheTargetsOwnHostPasses() {
+            assertThat(judgeForeign("Host", hop(301, "https://ocmt.example/health"))).isEmpty();
+            assertThat(judgeForeign("X-Forwarded-Host", hop(308, "https://OCMT.example:8443/health"))).isEmpty();
+        }
+
+        @Test
+        void theRequestedHostCountsAsOwnWhereItDiffersFromTheHttpsUrls() {
+            URI requested = URI.create("http://127.0.0.1:8080/health");
+
+            assertThat(Redirects.judgeForeignHost(requested, OWN, "Host", FOREIGN, hop(301, "https://127.0.0.1:8443/health")))
+                    .isEmpty();
+        }
+
+        @Test
+        void aRedirectBuiltFromTheHostHeaderNamesTheHeaderAndTheLocation() {
+            assertThat(judgeForeign("Host", hop(301, "https://" + FOREIGN + ":8443/health"))).containsExactly(new Finding(
+                    "HTTP→HTTPS redirect", "GET http://ocmt.example/health with Host: " + FOREIGN + " → 301",
+                    "a Location on the target's own host ocmt.example whatever Host says, never " + FOREIGN,
+                    "Location \"https://" + FOREIGN + ":8443/health\": the redirect is built from Host, so whoever sets "
+                            + "that header chooses where the browser goes"));
+        }
+
+        @Test
+        void aRedirectBuiltFromXForwardedHostIsAFindingToo() {
+            assertThat(judgeForeign("X-Forwarded-Host", hop(301, "https://" + FOREIGN + "/health"))).singleElement()
+                    .satisfies(f -> {
+                        assertThat(f.subject()).contains("with X-Forwarded-Host: " + FOREIGN);
+                        assertThat(f.seen()).contains("built from X-Forwarded-Host");
+                    });
+        }
+
+        @Test
+        void aProtocolRelativeLocationOnTheForeignHostIsCaught() {
+            // "//host/path" has no scheme, but a browser follows it to that host all the same.
+            assertThat(judgeForeign("Host", hop(301, "//" + FOREIGN + "/health"))).singleElement()
+                    .extracting(Finding::seen).asString().startsWith("Location \"//" + FOREIGN + "/health\"");
+        }
+
+        @Test
+        void anUnparseableLocationNamingTheForeignHostIsCaught() {
+            assertThat(judgeForeign("Host", hop(301, "https://" + FOREIGN + "/a b"))).hasSize(1);
+        }
+
+        @Test
+        void aThirdHostIsNamedAsNotTheTargets() {
+            assertThat(judgeForeign("Host", hop(301, "https://_/health"))).singleElement().extracting(Finding::seen)
+                    .isEqualTo("Location \"https://_/health\": host _ is not the target's");
+        }
+
+        @Test
+        void refusingTheForeignNameOrARelativeLocationIsNoFindingHere() {
+            assertThat(judgeForeign("Host", new Exchange("GET", HEALTH.toString(), 421, Map.of(), ""))).isEmpty();
+            assertThat(judgeForeign("Host", hop(400))).isEmpty();
+            assertThat(judgeForeign("Host", hop(301, "/health"))).isEmpty();
+        }
     }
 }

@@ -410,6 +410,36 @@ class SecurityHeadersTest {
         void serverWithoutAVersion(String server) {
             assertThat(judge(ocmtWith("Server", server))).isEmpty();
         }
+
+        /** nginx's own 301 on port 80: no security headers at all, which is fine there, and its banners. */
+        private Exchange plainHop(Map<String, List<String>> headers) {
+            return new Exchange("GET", "http://ocmt.example/", 301, headers, "");
+        }
+
+        @Test
+        void thePlainHttpHopIsJudgedForBannersOnlyAndEachFindingNamesIt() {
+            Exchange hop = plainHop(Map.of("Server", List.of("nginx/1.22.1"), "X-Powered-By", List.of("Express"),
+                    "Location", List.of("https://ocmt.example/")));
+
+            assertThat(SecurityHeaders.judgeBanners(hop, headerPolicy())).containsExactly(
+                    new Finding("X-Powered-By", "GET http://ocmt.example/ → 301", "no X-Powered-By header",
+                            "X-Powered-By: \"Express\""),
+                    new Finding("Server", "GET http://ocmt.example/ → 301", "no version in Server",
+                            "Server: \"nginx/1.22.1\""));
+        }
+
+        @Test
+        void aBareRedirectHasNoBanners() {
+            assertThat(SecurityHeaders.judgeBanners(plainHop(Map.of("Server", List.of("nginx"))), headerPolicy())).isEmpty();
+        }
+
+        @Test
+        void bannersAreWhatJudgeFindsAboutThem() {
+            Exchange noisy = ocmtWith("Server", "Apache/2.4");
+            List<Finding> all = judge(noisy);
+
+            assertThat(SecurityHeaders.judgeBanners(noisy, headerPolicy())).containsExactlyElementsOf(all);
+        }
     }
 
     @Nested

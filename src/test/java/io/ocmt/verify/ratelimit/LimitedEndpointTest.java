@@ -38,9 +38,14 @@ class LimitedEndpointTest {
     }
 
     @Test
-    void onlyTheVaultRoutesNeedASession() {
+    void everyRouteButTheLoginStepsIsSentWithASession() {
         assertThat(new LimitedEndpoint(new Policy.RateLimit("v", "POST", "/api/vault/unlock", 5, 10), () -> "a@b.test").needsSession()).isTrue();
+        // OCMT's general limit counts only successful requests: without a session it would count nothing.
+        assertThat(new LimitedEndpoint(new Policy.RateLimit("g", "GET", "/api/auth/me", 100, 10), () -> "a@b.test").needsSession()).isTrue();
         assertThat(new LimitedEndpoint(new Policy.RateLimit("a", "POST", "/api/auth/login", 5, 10), () -> "a@b.test").needsSession()).isFalse();
+        assertThat(new LimitedEndpoint(new Policy.RateLimit("m", "GET", "/API/Auth/Verify/", 5, 10), () -> "a@b.test").needsSession()).isFalse();
+        assertThat(new LimitedEndpoint(new Policy.RateLimit("v", "POST", "/api/vault/recover", 3, 10), () -> "a@b.test").isVault()).isTrue();
+        assertThat(new LimitedEndpoint(new Policy.RateLimit("g", "GET", "/api/auth/me", 100, 10), () -> "a@b.test").isVault()).isFalse();
     }
 
     @Test

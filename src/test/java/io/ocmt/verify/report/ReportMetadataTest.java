@@ -89,6 +89,10 @@ class ReportMetadataTest {
         assertThat(suiteError.matcher(error).matches()).isTrue();
         assertThat(suiteError.matcher(missingSecret).matches()).isFalse();
         assertThat(suiteError.matcher("line one\n" + skip).matches()).isFalse();
+        String unreachable = "Not verified: GET http://localhost:8080/health could not be sent: Connection refused (ConnectException).";
+        assertThat(notVerified.matcher(unreachable).matches()).isTrue();
+        assertThat(suiteError.matcher(unreachable).matches()).isFalse();
+        assertThat(notVerified.matcher("Expected 401, but was 200: Not verified: nothing").matches()).isFalse();
     }
 
     private static List<Class<?>> suiteClasses() throws URISyntaxException, ClassNotFoundException {

@@ -37,17 +37,41 @@ final class BrokenStack {
      * rate-limit windows) and prove nothing about this switch.
      */
     static SuiteOutcome runTests(Class<?> suite, List<String> methods, String... switches) {
-        List<DiscoverySelector> selectors = methods.stream().map(name -> (DiscoverySelector) java.util.Arrays.stream(suite.getDeclaredMethods())
+        return run(suite, selectors(suite, methods), switches);
+    }
+
+    private static List<DiscoverySelector> selectors(Class<?> suite, List<String> methods) {
+        return methods.stream().map(name -> (DiscoverySelector) java.util.Arrays.stream(suite.getDeclaredMethods())
                 .filter(m -> m.getName().equals(name)).findFirst()
                 .map(m -> selectMethod(suite, m))
                 .orElseThrow(() -> new IllegalArgumentException(suite.getSimpleName() + " has no test " + name))).toList();
-        return run(suite, selectors, switches);
+    }
+
+    /**
+     * The whole suite on a stack with {@code switches}, judged under the environment's configuration
+     * with {@code overrides} (key to value, e.g. policy.session.absoluteLifetimeSeconds to 20): how a
+     * self-test shows a check fails under a policy the reference environment does not use, or shows
+     * which rows a different policy fails.
+     */
+    static SuiteOutcome runWith(Class<?> suite, Map<String, String> overrides, String... switches) {
+        return run(suite, List.of(selectClass(suite)), overrides, switches);
+    }
+
+    /** Some tests of the suite, as {@link #runTests}, under {@code overrides} as {@link #runWith}. */
+    static SuiteOutcome runTestsWith(Class<?> suite, List<String> methods, Map<String, String> overrides, String... switches) {
+        return run(suite, selectors(suite, methods), overrides, switches);
     }
 
     private static SuiteOutcome run(Class<?> suite, List<DiscoverySelector> selectors, String... switches) {
+        return run(suite, selectors, Map.of(), switches);
+    }
+
+    private static SuiteOutcome run(Class<?> suite, List<DiscoverySelector> selectors, Map<String, String> overrides, String... switches) {
         List<Event> finished = EngineTestKit.engine("junit-jupiter")
                 .selectors(selectors.toArray(DiscoverySelector[]::new))
                 .configurationParameter(OcmtExtension.SWITCHES, String.join(",", switches))
+                .configurationParameter(OcmtExtension.OVERRIDES, overrides.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")))
                 .execute()
                 .allEvents()
                 .filter(e -> e.getType() == EventType.FINISHED)
@@ -63,7 +87,8 @@ final class BrokenStack {
                     .orElse(e.getTestDescriptor().getDisplayName());
             results.put(name, e.getPayload(TestExecutionResult.class).orElseThrow());
         }
-        return new SuiteOutcome(suite.getSimpleName(), String.join(",", switches), results);
+        String broken = String.join(",", switches) + (overrides.isEmpty() ? "" : " and " + overrides.keySet() + " overridden");
+        return new SuiteOutcome(suite.getSimpleName(), broken, results);
     }
 
     record SuiteOutcome(String suite, String switches, Map<String, TestExecutionResult> results) {

@@ -77,4 +77,11 @@ class SecurityHeadersSelfTestIT {
         assertThat(run(SUITE, "server-version")).failedOnly("noVersionBanners")
                 .withMessage("noVersionBanners", "Server", "nginx/");
     }
+
+    /** Only port 80 sends banners: the HTTPS responses are clean, so the finding must come from the plain-HTTP hop. */
+    @Test
+    void httpHopBanner() {
+        assertThat(run(SUITE, "http-hop-banner")).failedOnly("noVersionBanners")
+                .withMessage("noVersionBanners", "on GET http://localhost:", "Server: \"nginx/", "X-Powered-By: \"Express\"");
+    }
 }

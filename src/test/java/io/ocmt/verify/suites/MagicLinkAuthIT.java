@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ocmt.verify.auth.AuthClient;
 import io.ocmt.verify.auth.Session;
+import io.ocmt.verify.auth.Spends;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.headers.Cookies;
 import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.junit.Grant;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
+import io.ocmt.verify.junit.SharedLogin;
 import io.ocmt.verify.mail.MagicLink;
 import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.Redactor;
 import io.ocmt.verify.report.References;
 import io.ocmt.verify.report.Remediation;
 import io.qameta.allure.Allure;
@@ -58,12 +61,20 @@ public class MagicLinkAuthIT {
             + "depend on this one.")
     @Test
     @DisplayName("A magic link read from the mailbox logs in, and the session works on /api/auth/me")
-    void magicLinkLogsIn(AuthClient auth) {
-        String email = auth.newIdentity("login");
-        Session session = auth.login(email);
+    void magicLinkLogsIn(@SharedLogin Session session, AuthClient auth) {
+        attachLogin(session);
         Exchange me = auth.me(session);
-        assertThat(me.status()).as("%s with the new session", me.describe()).isEqualTo(200);
-        assertThat(auth.json(me).path("user").path("email").asText()).as("the user of %s", me.describe()).isEqualToIgnoringCase(email);
+        assertThat(me.status()).as("%s with the session %s issued", me.describe(), session.verified().describe()).isEqualTo(200);
+        assertThat(auth.json(me).path("user").path("email").asText()).as("the user of %s", me.describe())
+                .isEqualToIgnoringCase(session.email());
+    }
+
+    /** The shared session was issued before this test, maybe by another suite: its login is part of the evidence. */
+    static void attachLogin(Session session) {
+        Allure.addAttachment("The run's shared session", "text/plain", Redactor.text("issued at " + session.issuedAt() + " to "
+                + session.email() + " by " + session.verified().describe() + "\nSet-Cookie: "
+                + String.join("\nSet-Cookie: ", session.verified().all("Set-Cookie").stream()
+                .map(c -> Redactor.header("Set-Cookie", c)).toList())), ".txt");
     }
 
     @Severity(SeverityLevel.CRITICAL)
@@ -75,8 +86,8 @@ public class MagicLinkAuthIT {
             + "X-Forwarded-Proto: https.")
     @Test
     @DisplayName("The session cookie is Secure, HttpOnly, SameSite and Path=/")
-    void sessionCookieAttributes(AuthClient auth, Policy policy) {
-        Session session = auth.login(auth.newIdentity("cookie"));
+    void sessionCookieAttributes(@SharedLogin Session session, Policy policy) {
+        attachLogin(session);
         assertNone(Cookies.judgeSessionCookie(session.verified(), policy.session().cookie()));
     }
 
@@ -91,6 +102,7 @@ public class MagicLinkAuthIT {
             + "adopted, which would allow session fixation. Fix: the verify route must always create a new "
             + "`sessions` row and set its token, ignoring any cookie or X-Session-Token sent with it.")
     @Test
+    @Spends(logins = 2, verifications = 2)
     @DisplayName("Every login issues a fresh session token: a planted or a live token the browser presents is never adopted")
     void loginIssuesAFreshSessionToken(AuthClient auth) {
         String email = auth.newIdentity("fixation");
@@ -118,13 +130,12 @@ public class MagicLinkAuthIT {
     @Link(name = "ASVS 4.0.3 V2.7.3", url = References.ASVS_V2)
     @Description("A magic link used once must be refused the second time (400). " + Remediation.MAGIC_LINK)
     @Test
+    @Spends(verifications = 1)
     @DisplayName("A magic link works once: the second use is refused")
-    void magicLinkIsSingleUse(AuthClient auth) {
-        String email = auth.newIdentity("single-use");
-        assertThat(auth.requestLink(email).status()).isEqualTo(200);
-        MagicLink link = auth.awaitLink(email);
-        auth.verified(email, link);
-        Exchange reused = auth.verify(link.token());
+    void magicLinkIsSingleUse(@SharedLogin Session session, AuthClient auth) {
+        attachLogin(session);
+        // The shared session's link, used once to issue it.
+        Exchange reused = auth.endIfIssued(auth.verify(session.link().token()));
         assertThat(reused.status()).as("%s: a magic link used a second time must be refused", reused.describe()).isEqualTo(400);
         assertThat(reused.body()).as("body of %s", reused.describe()).isEqualToIgnoringWhitespace(INVALID_LINK);
     }
@@ -136,6 +147,7 @@ public class MagicLinkAuthIT {
             + "may wait. "
             + Remediation.MAGIC_LINK)
     @Test
+    @Spends(logins = 1, verifications = 1)
     @DisplayName("An expired magic link is refused")
     void expiredMagicLinkIsRefused(AuthClient auth, Policy policy) {
         long ttl = policy.auth().magicLinkTtlSeconds();
@@ -150,7 +162,7 @@ public class MagicLinkAuthIT {
         Awaitility.await("the magic link's lifetime of " + ttl + " s to pass")
                 .atMost(Duration.ofSeconds(ttl + 10)).pollInterval(Duration.ofMillis(250))
                 .until(() -> Instant.now().isAfter(expired));
-        Exchange late = auth.verify(link.token());
+        Exchange late = auth.endIfIssued(auth.verify(link.token()));
         assertThat(late.status()).as("%s: a magic link %s s old (lifetime %s s) must be refused", late.describe(),
                 Duration.between(requested, Instant.now()).toSeconds(), ttl).isEqualTo(400);
         assertThat(late.body()).isEqualToIgnoringWhitespace(INVALID_LINK);
@@ -163,12 +175,13 @@ public class MagicLinkAuthIT {
             + "detail. "
             + Remediation.MAGIC_LINK)
     @Test
+    @Spends(verifications = 6)
     @DisplayName("Malformed and unknown tokens are refused with OCMT's one message, never a 500 or a detail")
     void malformedAndUnknownTokensAreRefused(AuthClient auth) {
         List<String> tokens = List.of(AuthClient.forgedToken(), "not-a-token", "' OR '1'='1", "%00", "a".repeat(4096));
         SoftAssertions softly = new SoftAssertions();
         for (String token : tokens) {
-            Exchange e = auth.verify(token);
+            Exchange e = auth.endIfIssued(auth.verify(token));
             softly.assertThat(e.status()).as("%s", e.describe()).isEqualTo(400);
             softly.assertThat(e.body()).as("body of %s", e.describe()).isEqualToIgnoringWhitespace(INVALID_LINK);
         }
@@ -185,10 +198,11 @@ public class MagicLinkAuthIT {
             + "tolerance, so it cannot enumerate accounts. Fix: return the same body for both and send the mail "
             + "asynchronously (queue) so the answer time does not depend on the address.")
     @Test
+    @Spends(logins = 2, per = Spends.Per.ENUMERATION_SAMPLE)
     @DisplayName("The login answer is the same for known and unknown addresses, also in time")
-    void loginDoesNotRevealAccounts(AuthClient auth, Policy policy) {
-        String known = auth.newIdentity("known");
-        auth.login(known);
+    void loginDoesNotRevealAccounts(@SharedLogin Session session, AuthClient auth, Policy policy) {
+        // The shared session's user has an account; its session is not touched, only more links are asked for it.
+        String known = session.email();
         List<Long> knownMs = new ArrayList<>();
         List<Long> unknownMs = new ArrayList<>();
         SoftAssertions softly = new SoftAssertions();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ocmt.verify.auth.AuthClient;
 import io.ocmt.verify.auth.Session;
+import io.ocmt.verify.auth.Spends;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.Target;
 import io.ocmt.verify.http.Exchange;
@@ -16,6 +17,7 @@ import io.ocmt.verify.ratelimit.LimitHeaders;
 import io.ocmt.verify.ratelimit.LimitProbe;
 import io.ocmt.verify.ratelimit.LimitedEndpoint;
 import io.ocmt.verify.ratelimit.RateLimitLedger;
+import io.ocmt.verify.ratelimit.RedisCounters;
 import io.ocmt.verify.report.Checklist;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.Findings;
@@ -30,6 +32,7 @@ import io.qameta.allure.Link;
 import io.qameta.allure.Severity;
 import io.qameta.allure.SeverityLevel;
 import io.qameta.allure.Story;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +45,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
@@ -86,11 +91,12 @@ public class RateLimitIT {
     private static final Duration BYPASS_TIME = Duration.ofSeconds(2);
     /** The backoff check's unlock attempts: failed, refused, failed, refused. */
     private static final int BACKOFF_ATTEMPTS = 4;
-    /** Login, verify, vault setup and logout of the vault checks' session. */
-    private static final int SESSION_REQUESTS = 4;
+    /** Login, verify, vault setup and logout of the vault checks' session, and login and verify of the general check's. */
+    private static final int SESSION_REQUESTS = 6;
     /** A request showing the budget is used up, one per variant, and a control when a variant got through. */
     private static final int BYPASS_REQUESTS = 8;
 
+    private final List<RedisSeen> redisSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Policy policy;
     private Target target;
     private RateLimitLedger ledger;
@@ -114,30 +120,25 @@ public class RateLimitIT {
     @TestFactory
     @Order(1)
     @Requires(Grant.MAILBOX)
+    @Spends(logins = 1, verifications = 1)
     @DisplayName("Vault: the unlock backoff grows, and the vault routes' limits hold")
-    Stream<DynamicTest> vault(AuthClient provided) {
-        // Before the authentication limit is used up: the session these need costs two of its requests.
-        AuthClient auth = new AuthClient(http, provided.mailbox());
-        try {
-            Session session = auth.login(auth.newIdentity("ratelimit-vault"));
-            Map<String, String> credentials = auth.credentials(session);
-            setUpVault(auth, credentials);
-            List<DynamicTest> tests = new ArrayList<>();
-            // First: the backoff needs four unlock attempts, which the unlock limit counts as well.
-            tests.add(dynamicTest("vault unlock (POST " + LimitedEndpoint.VAULT_UNLOCK + "): the wait grows after each failed unlock",
-                    () -> backoffGrows(credentials)));
-            for (Policy.RateLimit limit : policy.rateLimits()) {
-                LimitedEndpoint endpoint = endpoint(limit, "vault");
-                if (endpoint.needsSession()) {
-                    tests.add(exactLimit(endpoint, credentials));
-                }
+    Stream<DynamicTest> vault(AuthClient auth) {
+        // Its login is set aside like any test's, so it comes from an address whose budget the
+        // authentication checks below do not judge; the session ends when this factory's tests are done.
+        Session session = auth.login(auth.newIdentity("ratelimit-vault"));
+        Map<String, String> credentials = auth.credentials(session);
+        setUpVault(auth, credentials);
+        List<DynamicTest> tests = new ArrayList<>();
+        // First: the backoff needs four unlock attempts, which the unlock limit counts as well.
+        tests.add(dynamicTest("vault unlock (POST " + LimitedEndpoint.VAULT_UNLOCK + "): the wait grows after each failed unlock",
+                () -> backoffGrows(credentials)));
+        for (Policy.RateLimit limit : policy.rateLimits()) {
+            LimitedEndpoint endpoint = endpoint(limit, "vault");
+            if (endpoint.isVault()) {
+                tests.add(exactLimit(endpoint, credentials, null));
             }
-            // Logged out as soon as the vault checks are done, while the general limit still answers.
-            return tests.stream().onClose(auth::close);
-        } catch (RuntimeException | Error e) {
-            auth.close();
-            throw e;
         }
+        return tests.stream();
     }
 
     @Severity(SeverityLevel.CRITICAL)
@@ -150,8 +151,7 @@ public class RateLimitIT {
     @Order(2)
     @DisplayName("Endpoints without a session: exact limits, and no fresh budget from forwarding headers or path spellings")
     Stream<DynamicTest> publicEndpoints() {
-        // A general limit guards every route, so the endpoints with the larger budgets go last:
-        // using one of them up first would refuse the others' requests for its whole window.
+        // The smaller budget first: its used-up window is what the bypass check needs.
         List<LimitedEndpoint> endpoints = policy.rateLimits().stream()
                 .map(l -> endpoint(l, "public"))
                 .filter(e -> !e.needsSession())
@@ -160,7 +160,7 @@ public class RateLimitIT {
         List<DynamicTest> tests = new ArrayList<>();
         for (int i = 0; i < endpoints.size(); i++) {
             LimitedEndpoint endpoint = endpoints.get(i);
-            tests.add(exactLimit(endpoint, Map.of()));
+            tests.add(exactLimit(endpoint, Map.of(), null));
             if (i == 0) {
                 // Right after its exact-limit check, whose last request used the budget up.
                 tests.add(dynamicTest(endpoint.describe() + ": forwarding headers and other spellings of the path get no fresh budget",
@@ -170,13 +170,84 @@ public class RateLimitIT {
         return tests.stream();
     }
 
+    /**
+     * Limits counted with a session, the general API limit among them: OCMT's counts only successful
+     * requests, so only a logged-in client sees it count at all. A limit on every route would also
+     * refuse this session's logout once spent, so the logout is the last request it lets through.
+     */
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V11.1.4", url = References.ASVS_V11)
+    @Description("Each limited endpoint that needs a session (the general API limit) must let exactly its limit of a "
+            + "logged-in client's requests through, then answer 429. "
+            + Remediation.RATE_LIMITS)
+    @TestFactory
+    @Order(3)
+    @Requires(Grant.MAILBOX)
+    @Spends(logins = 1, verifications = 1)
+    @DisplayName("Endpoints with a session: exact limits, counted with requests the limiter counts")
+    Stream<DynamicTest> sessionEndpoints(AuthClient auth) {
+        List<LimitedEndpoint> endpoints = policy.rateLimits().stream()
+                .map(l -> endpoint(l, "session"))
+                .filter(e -> e.needsSession() && !e.isVault())
+                .toList();
+        if (endpoints.isEmpty()) {
+            return Stream.empty();
+        }
+        Session session = auth.login(auth.newIdentity("ratelimit-general"));
+        Map<String, String> credentials = auth.credentials(session);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < endpoints.size(); i++) {
+            boolean last = i == endpoints.size() - 1;
+            tests.add(exactLimit(endpoints.get(i), credentials, last ? () -> logout(credentials) : null));
+        }
+        return tests.stream();
+    }
+
+    private Exchange logout(Map<String, String> credentials) {
+        URI uri = target.https("/api/auth/logout");
+        return Http.exchange("POST", uri, http.spec().headers(new LinkedHashMap<>(credentials)).post(uri));
+    }
+
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V11.1.4", url = References.ASVS_V11)
+    @Description("While the exact-limit checks spend a budget, a counter under policy.datastore.rateLimitKeyPattern in "
+            + "Redis must rise and expire: the checklist's distributed rate limiting, so replicas count together and a "
+            + "restart forgets nothing. Fix: set REDIS_URL on every replica; OCMT falls back to process memory without it. "
+            + Remediation.RATE_LIMITS)
+    @Test
+    @Order(4)
+    @Requires(Grant.REDIS)
+    @DisplayName("The limiters' counters live in Redis: they rise while a budget is spent, and expire")
+    void countersLiveInRedis() {
+        Assumptions.assumeFalse(redisSeen.isEmpty(), () -> "Not verified: no exact-limit check of this tag spent a budget while Redis "
+                + "was watched (they were not selected, or not verified themselves), so there was nothing to see rise");
+        StringBuilder evidence = new StringBuilder();
+        List<Finding> findings = new ArrayList<>();
+        for (RedisSeen seen : redisSeen) {
+            evidence.append(seen.endpoint()).append(": ").append(seen.counted()).append(" requests counted; ")
+                    .append(seen.risen().isEmpty() ? "no counter changed" : "risen: " + seen.risen().stream()
+                            .map(c -> c.key() + " +" + c.count() + " (expires in " + c.ttlMs() + " ms)").collect(Collectors.joining(", ")))
+                    .append('\n');
+            if (seen.risen().isEmpty()) {
+                findings.add(new Finding("Distributed rate limiting (Redis)", seen.endpoint(), "a counter under " + seen.where()
+                        + " to rise while " + seen.counted() + " of its requests were counted",
+                        "none changed (" + seen.before() + " counters there before, " + seen.after() + " after): the limiter counts"
+                                + " somewhere else, such as each process's memory"));
+            }
+            seen.risen().stream().filter(c -> c.ttlMs() < 0).forEach(c -> findings.add(new Finding("Distributed rate limiting (Redis)",
+                    c.key(), "a counter that expires with its window", "it has no time to live (PTTL " + c.ttlMs() + ")")));
+        }
+        Allure.addAttachment("Rate-limit counters in Redis", "text/plain", Redactor.text(evidence.toString()), ".txt");
+        Findings.assertNone(findings);
+    }
+
     @Severity(SeverityLevel.CRITICAL)
     @Link(name = "ASVS 4.0.3 V11.1.4", url = References.ASVS_V11)
     @Description("A refused endpoint must answer again once its window has passed, so legitimate users are not locked "
             + "out (checklist: legitimate users not blocked). "
             + Remediation.RATE_LIMITS)
     @Test
-    @Order(3)
+    @Order(5)
     @DisplayName("Each refused endpoint answers again once its window has passed, where the window is short enough to wait for")
     void windowsEnd() {
         long maxWait = policy.session().maxWaitSeconds();
@@ -201,9 +272,8 @@ public class RateLimitIT {
             }
         }
         Allure.addAttachment("Windows waited out", "text/plain", notes.toString(), ".txt");
-        if (toCheck.isEmpty()) {
-            return;
-        }
+        // Nothing waited for is nothing judged: that is not a pass.
+        Assumptions.assumeFalse(toCheck.isEmpty(), () -> "Not verified: no window of this tag could be waited out:\n" + notes);
         // One wait for all of them: a general limit also guards the other routes, so each is asked
         // again only when every window that refused this runner has ended.
         LimitProbe.waitUntil(latest.plusSeconds(1), "every refusing window to end");
@@ -225,7 +295,7 @@ public class RateLimitIT {
     @Description("Informational: where this runner is rate-limited now and until when, and how many requests the tag "
             + "sent. Nothing to fix; wait the stated time before rerunning from this address.")
     @Test
-    @Order(4)
+    @Order(6)
     @DisplayName("Report: where this runner is rate-limited now and until when, and how many requests this tag sent")
     void report() {
         String state = ledger.limitedNow(Instant.now());
@@ -242,7 +312,8 @@ public class RateLimitIT {
         return "At most " + (limits + SESSION_REQUESTS + BACKOFF_ATTEMPTS + BYPASS_REQUESTS) + " for this policy when no window is waited for"
                 + " (every window longer than policy.session.maxWaitSeconds, a fresh budget at the start):\n"
                 + "  sum of (limit + 1) over the policy's endpoints = " + limits + "\n"
-                + "  + " + SESSION_REQUESTS + " for the vault checks' session (login, verify, vault setup, logout)\n"
+                + "  + " + SESSION_REQUESTS + " for the sessions of the vault and general checks (their logins and verifications, set aside\n"
+                + "    on egress proxies where granted, the vault setup, the vault session's logout; the general check's logout is its last request)\n"
                 + "  + " + BACKOFF_ATTEMPTS + " unlock attempts of the backoff check\n"
                 + "  + " + BYPASS_REQUESTS + " for the bypass check (a used-up control, six variants, a control when one got through).\n"
                 + "Fewer where one budget counts another check's requests too (login and verify share one; a general limit counts every /api request).\n"
@@ -250,13 +321,44 @@ public class RateLimitIT {
                 + "refused endpoint to show its window ended.\n";
     }
 
-    private DynamicTest exactLimit(LimitedEndpoint endpoint, Map<String, String> credentials) {
+    private DynamicTest exactLimit(LimitedEndpoint endpoint, Map<String, String> credentials, LimitProbe.Sender lastAllowed) {
         return dynamicTest(endpoint.describe() + ": exactly the limit passes, summed over every replica, and the next request gets 429", () -> {
-            LimitProbe.Result result = new LimitProbe(endpoint.limit(), policy.session().maxWaitSeconds(),
-                    () -> endpoint.send(http, credentials, LimitedEndpoint.Variant.AS_IS)).exactLimit();
+            LimitProbe probe = new LimitProbe(endpoint.limit(), policy.session().maxWaitSeconds(),
+                    () -> endpoint.send(http, credentials, LimitedEndpoint.Variant.AS_IS));
+            Optional<RedisCounters> redis = redisCounters();
+            Map<String, RedisCounters.Counter> before = redis.map(RedisCounters::snapshot).orElse(Map.of());
+            LimitProbe.Result result;
+            try {
+                result = probe.exactLimit(lastAllowed);
+                if (redis.isPresent()) {
+                    Map<String, RedisCounters.Counter> after = redis.get().snapshot();
+                    long counted = result.sequence().stream().filter(sent -> !sent.refused()).count();
+                    redisSeen.add(new RedisSeen(endpoint.describe(), redis.get().where(), counted, before.size(), after.size(),
+                            RedisCounters.risen(before, after)));
+                }
+            } finally {
+                redis.ifPresent(RedisCounters::close);
+            }
             Allure.addAttachment("Requests and rate-limit headers", "text/plain", Redactor.text(result.table()), ".txt");
             Findings.assertNone(result.findings());
         });
+    }
+
+    /** Redis, where the environment grants it: the counters the exact-limit checks are watched on. */
+    private Optional<RedisCounters> redisCounters() {
+        if (Grant.REDIS.missing(target.environment()).isPresent()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RedisCounters.open(target));
+        } catch (RuntimeException e) {
+            LOG.warn("Redis could not be watched during the rate-limit checks: {}", Redactor.text(String.valueOf(e.getMessage())));
+            return Optional.empty();
+        }
+    }
+
+    /** What Redis showed while one endpoint's budget was spent. */
+    private record RedisSeen(String endpoint, String where, long counted, int before, int after, List<RedisCounters.Counter> risen) {
     }
 
     /** With the budget used up, one request per trick a client could use to look like someone else. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ocmt.verify.auth.AuthClient;
 import io.ocmt.verify.auth.Session;
+import io.ocmt.verify.auth.Spends;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.Target;
 import io.ocmt.verify.db.Column;
@@ -18,6 +19,7 @@ import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.junit.Grant;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
+import io.ocmt.verify.junit.SharedLogin;
 import io.ocmt.verify.mail.MagicLink;
 import io.ocmt.verify.report.Checklist;
 import io.ocmt.verify.report.Finding;
@@ -75,6 +77,7 @@ public class SecretsAtRestIT {
             + Remediation.SECRETS_AT_REST)
     @Test
     @Requires({Grant.DATABASE, Grant.MAILBOX})
+    @Spends(logins = 1, verifications = 1)
     @DisplayName("A canary stored through the API is in no column in clear, hex or base64, is AES-256-GCM in OCMT's format, and reads back")
     void canaryIsEncryptedAtRest(AuthClient auth, Target target, Policy policy) {
         Policy.EncryptionPolicy enc = policy.encryption();
@@ -192,14 +195,11 @@ public class SecretsAtRestIT {
     @Test
     @Requires({Grant.DATABASE, Grant.MAILBOX})
     @DisplayName("Session and magic-link tokens are stored only as their SHA-256, never raw")
-    void tokensAreStoredHashed(AuthClient auth, Target target, Policy policy) {
+    void tokensAreStoredHashed(@SharedLogin Session session, Target target, Policy policy) {
         Policy.EncryptionPolicy enc = policy.encryption();
         assumeDatabase(target);
-        String email = auth.newIdentity("tokens");
-        Exchange requested = auth.requestLink(email);
-        assertThat(requested.status()).as(requested.describe()).isEqualTo(200);
-        MagicLink link = auth.awaitLink(email);
-        Session session = auth.verified(email, link);
+        // The run's shared session and the link that issued it: live, and known only to this run.
+        MagicLink link = session.link();
         Map<String, String> raw = Map.of("session", session.token(), "magicLink", link.token());
         List<Finding> findings = new ArrayList<>();
         try (ReadOnlyDatabase db = ReadOnlyDatabase.open(target).queryTimeout(enc.scanTimeoutSeconds())) {

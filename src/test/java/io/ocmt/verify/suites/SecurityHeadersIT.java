@@ -7,6 +7,7 @@ import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.headers.SecurityHeaders;
 import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.http.Http;
+import io.ocmt.verify.http.TargetUnreachableException;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.report.Checklist;
 import io.ocmt.verify.report.Finding;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.TestInstance;
  * Checklist "Security Headers" (and the Observatory's header rules): the responses that matter
  * (a health probe, an API route, an error page; the environment's policy lists them) each carry the
  * hardening headers with acceptable values. One test per control, each naming every response that
- * breaks it.
+ * breaks it. The plain-HTTP redirect is judged for version banners only.
  */
 @Epic(Checklist.EPIC)
 @Feature(Checklist.HEADERS)
@@ -127,12 +128,29 @@ public class SecurityHeadersIT {
 
     @Severity(SeverityLevel.NORMAL)
     @Link(name = "ASVS 4.0.3 V14.3.3", url = References.ASVS_V14)
-    @Description("No response may name software versions: Server without a version, no X-Powered-By. Fix: nginx "
-            + "`server_tokens off;`, Express `app.disable('x-powered-by')` (helmet does it).")
+    @Description("No response may name software versions: Server without a version, no X-Powered-By. Besides the "
+            + "checked HTTPS responses, the first answers to plain HTTP (the redirect paths) are judged for banners "
+            + "only, since HSTS, CSP and the rest mean nothing on a redirect but a banner there tells the same. Fix: "
+            + "nginx `server_tokens off;` in the `http` block (so the port 80 server gets it too), Express "
+            + "`app.disable('x-powered-by')` (helmet does it), and no banner added to the redirect by the proxy.")
     @Test
-    @DisplayName("No version banners: Server without a version, no X-Powered-By and the like")
-    void noVersionBanners() {
-        assertNone(about(findings, c -> c.equalsIgnoreCase("Server") || policy.forbiddenHeaders().stream().anyMatch(c::equalsIgnoreCase)));
+    @DisplayName("No version banners, on the HTTPS responses and the plain-HTTP redirect: Server without a version, no X-Powered-By and the like")
+    void noVersionBanners(Http http, Policy full) {
+        List<Finding> banners = new ArrayList<>(about(findings, c -> c.equalsIgnoreCase("Server")
+                || policy.forbiddenHeaders().stream().anyMatch(c::equalsIgnoreCase)));
+        TargetUnreachableException unanswered = null;
+        for (String path : full.redirect().paths()) {
+            try {
+                banners.addAll(SecurityHeaders.judgeBanners(http.plainGet(path), policy));
+            } catch (TargetUnreachableException e) {
+                unanswered = e;
+            }
+        }
+        // A banner found is a verdict whether or not every plain-HTTP hop answered; only a clean run needs them all.
+        assertNone(banners);
+        if (unanswered != null) {
+            throw unanswered;
+        }
     }
 
     @Severity(SeverityLevel.NORMAL)

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ocmt.verify.auth.AuthClient;
 import io.ocmt.verify.auth.Session;
+import io.ocmt.verify.auth.SessionLifecycle;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.junit.Grant;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
+import io.ocmt.verify.junit.SharedLogin;
 import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.Redactor;
 import io.ocmt.verify.report.References;
 import io.ocmt.verify.report.Remediation;
+import io.qameta.allure.Allure;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -46,7 +50,8 @@ public class TokenRejectionIT {
     private static final String AUTH_REQUIRED = "{\"error\":\"Authentication required\"}";
     private static final String INVALID_SESSION = "{\"error\":\"Invalid or expired session\"}";
 
-    private record Case(String name, String expectedBody, Supplier<Exchange> request) {
+    /** @param ended how the token was ended, for the report; null for a token that was never a live session's */
+    private record Case(String name, String expectedBody, SessionLifecycle.Part ended, Supplier<Exchange> request) {
     }
 
     @Severity(SeverityLevel.BLOCKER)
@@ -57,47 +62,32 @@ public class TokenRejectionIT {
             + Remediation.SESSION_REJECTION)
     @TestFactory
     @DisplayName("Each non-session credential gets 401")
-    Stream<DynamicTest> rejectionMatrix(AuthClient auth, Policy policy) {
+    Stream<DynamicTest> rejectionMatrix(@SharedLogin Session live, SessionLifecycle lifecycle, AuthClient auth, Policy policy) {
         String header = policy.session().header();
-        String email = auth.newIdentity("tokens");
-        Session live = auth.login(email);
         String token = live.token();
         String random = AuthClient.forgedToken();
         char last = token.charAt(token.length() - 1);
         String oneChanged = token.substring(0, token.length() - 1) + (last == '0' ? '1' : '0');
 
+        // The dead tokens come from the run's session lifecycle, whose steps ended them; each is asked again here.
         List<Case> cases = new ArrayList<>();
-        cases.add(new Case("no token", AUTH_REQUIRED, () -> auth.me(Map.of())));
-        cases.add(new Case("empty token", null, () -> auth.me(Map.of(header, ""))));
-        cases.add(new Case("random 64-hex token", INVALID_SESSION, () -> auth.me(Map.of(header, random))));
-        cases.add(new Case("truncated token", INVALID_SESSION, () -> auth.me(Map.of(header, token.substring(0, token.length() / 2)))));
-        cases.add(new Case("token with one character changed", INVALID_SESSION, () -> auth.me(Map.of(header, oneChanged))));
-        cases.add(new Case("live token in the query string", AUTH_REQUIRED, () -> auth.get("/api/auth/me?token=" + token, Map.of())));
-        cases.add(new Case("live token as a Bearer header", AUTH_REQUIRED,
+        cases.add(new Case("no token", AUTH_REQUIRED, null, () -> auth.me(Map.of())));
+        cases.add(new Case("empty token", null, null, () -> auth.me(Map.of(header, ""))));
+        cases.add(new Case("random 64-hex token", INVALID_SESSION, null, () -> auth.me(Map.of(header, random))));
+        cases.add(new Case("truncated token", INVALID_SESSION, null, () -> auth.me(Map.of(header, token.substring(0, token.length() / 2)))));
+        cases.add(new Case("token with one character changed", INVALID_SESSION, null, () -> auth.me(Map.of(header, oneChanged))));
+        cases.add(new Case("live token in the query string", AUTH_REQUIRED, null, () -> auth.get("/api/auth/me?token=" + token, Map.of())));
+        cases.add(new Case("live token as a Bearer header", AUTH_REQUIRED, null,
                 () -> auth.me(Map.of("Authorization", "Bearer " + token))));
-        cases.add(new Case("revoked token", INVALID_SESSION, () -> {
-            Session other = auth.login(email);
-            Exchange revoked = auth.revoke(live, auth.idOf(other));
-            assertThat(revoked.status()).as("revoking a session: %s", revoked.describe()).isEqualTo(200);
-            return auth.me(other);
-        }));
-        cases.add(new Case("logged-out token", INVALID_SESSION, () -> {
-            Session other = auth.login(email);
-            Exchange out = auth.logout(other);
-            assertThat(out.status()).as("logging out: %s", out.describe()).isEqualTo(200);
-            return auth.me(other);
-        }));
-        cases.add(new Case("token of an evicted session", INVALID_SESSION, () -> {
-            String crowded = auth.newIdentity("evicted");
-            Session oldest = auth.login(crowded);
-            for (int i = 0; i < policy.session().maxPerUser(); i++) {
-                auth.login(crowded);
-            }
-            return auth.me(oldest);
-        }));
+        cases.add(new Case("revoked token", INVALID_SESSION, lifecycle.revocation(), () -> auth.me(lifecycle.revoked())));
+        cases.add(new Case("logged-out token", INVALID_SESSION, lifecycle.logout(), () -> auth.me(lifecycle.loggedOut())));
+        cases.add(new Case("token of an evicted session", INVALID_SESSION, lifecycle.eviction(), () -> auth.me(lifecycle.evicted())));
         Map<String, Case> byName = new LinkedHashMap<>();
         cases.forEach(c -> byName.put(c.name(), c));
         return byName.values().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            if (c.ended() != null) {
+                Allure.addAttachment("How the token was ended", "text/plain", Redactor.text(c.ended().report()), ".txt");
+            }
             Exchange e = c.request().get();
             assertThat(e.status()).as("%s: %s must be refused with 401", c.name(), e.describe()).isEqualTo(401);
             if (c.expectedBody() != null) {

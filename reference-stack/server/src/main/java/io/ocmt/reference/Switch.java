@@ -1,5 +1,7 @@
 package io.ocmt.reference;
 
+import io.ocmt.reference.ratelimit.Limiter;
+
 import java.util.List;
 
 /**
@@ -16,8 +18,9 @@ public enum Switch {
     HEALTH("BREAK_HEALTH", "leaky", "text"),
     // Read by io.ocmt.reference.net.ProxyTrust; listed here so the server accepts the variable.
     TRUST_ANY_PROXY("BREAK_TRUST_ANY_PROXY", "1"),
-    // Rate limits (io.ocmt.reference.ratelimit): one limiter off, counting per replica, no Retry-After.
-    RATE_LIMIT("BREAK_RATE_LIMIT", "strictAuth", "vaultUnlock", "recovery", "generalApi"),
+    // Rate limits (io.ocmt.reference.ratelimit): one limiter off (by its OCMT name), counting per
+    // replica, no Retry-After.
+    RATE_LIMIT("BREAK_RATE_LIMIT", Limiter.NAMES),
     RATE_LIMIT_PER_REPLICA("BREAK_RATE_LIMIT_PER_REPLICA", "1"),
     RETRY_AFTER("BREAK_RETRY_AFTER", "1"),
     // Read by io.ocmt.reference.api: each breaks one control of sessions, secrets or access.
@@ -41,8 +44,12 @@ public enum Switch {
     private final List<String> allowedValues;
 
     Switch(String variable, String... values) {
+        this(variable, List.of(values));
+    }
+
+    Switch(String variable, List<String> values) {
         this.variable = variable;
-        this.allowedValues = List.of(values);
+        this.allowedValues = List.copyOf(values);
     }
 
     public String variable() {

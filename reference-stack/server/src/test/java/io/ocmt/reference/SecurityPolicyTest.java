@@ -78,10 +78,12 @@ class SecurityPolicyTest {
                 // Network switches change who a client is, never a header.
                 Arguments.of(Switch.TRUST_ANY_PROXY, "1", unchanged()),
                 // Rate-limit switches change RateLimit-* and Retry-After only, never the policy's headers.
-                Arguments.of(Switch.RATE_LIMIT, "strictAuth", unchanged()),
-                Arguments.of(Switch.RATE_LIMIT, "vaultUnlock", unchanged()),
+                Arguments.of(Switch.RATE_LIMIT, "strict-auth", unchanged()),
+                Arguments.of(Switch.RATE_LIMIT, "login", unchanged()),
+                Arguments.of(Switch.RATE_LIMIT, "vault-unlock", unchanged()),
                 Arguments.of(Switch.RATE_LIMIT, "recovery", unchanged()),
-                Arguments.of(Switch.RATE_LIMIT, "generalApi", unchanged()),
+                Arguments.of(Switch.RATE_LIMIT, "sessions", unchanged()),
+                Arguments.of(Switch.RATE_LIMIT, "general-api", unchanged()),
                 Arguments.of(Switch.RATE_LIMIT_PER_REPLICA, "1", unchanged()),
                 Arguments.of(Switch.RETRY_AFTER, "1", unchanged()),
                 // API switches break sessions, secrets or access controls, never the policy's headers.

@@ -123,7 +123,7 @@ public final class TlsProbe {
     private Connector newConnector() {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
-            throw new TlsProbeException("cannot resolve host " + host);
+            throw new TlsProbeException("cannot connect to " + host + ":" + port + ": host " + host + " does not resolve");
         }
         return new Connector(address, millis(connectTimeout), millis(readTimeout), maxConnections);
     }

@@ -8,54 +8,68 @@ import io.ocmt.reference.crypto.Tokens;
 import io.ocmt.reference.net.Cidr;
 import io.ocmt.reference.net.ClientAddress;
 import io.ocmt.reference.net.IpAddress;
+import io.ocmt.reference.ratelimit.RequestPaths;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * The checklist's admin guard (ADMIN_TOKEN as a Bearer token, ADMIN_ALLOWED_IPS on the client
- * address through trusted proxies) and the agent server's internal guard (x-auth-token).
+ * OCMT's admin API guard: an admin is whoever presents {@code Authorization: Bearer
+ * <INTERNAL_ADMIN_TOKEN>}, or a session of a user flagged admin or listed in ADMIN_EMAILS. Under
+ * /api/admin/security the admin_ip_allowlist table is checked first, as OCMT's
+ * requireAdminIpAllowlist runs ahead of requireAdminSession there; the rest of the admin API has
+ * no IP restriction in OCMT, and none here.
  */
 final class AdminRoutes {
 
-    private final ApiSettings settings;
-    private final Store store;
-    private final SecurityEvents events;
+    static final String PREFIX = "/api/admin";
+    static final String SECURITY_PREFIX = "/api/admin/security";
 
-    AdminRoutes(ApiSettings settings, Store store, SecurityEvents events) {
+    /** Who a request's session belongs to; empty without a session credential. */
+    interface SessionUsers {
+        /** @throws Reply 401 when the request presents a session that is unknown, revoked or expired */
+        Optional<Store.User> user(Context ctx);
+    }
+
+    private final ApiSettings settings;
+    private final AdminData data;
+    private final SecurityEvents events;
+    private final SessionUsers sessions;
+
+    AdminRoutes(ApiSettings settings, AdminData data, SecurityEvents events, SessionUsers sessions) {
         this.settings = settings;
-        this.store = store;
+        this.data = data;
         this.events = events;
+        this.sessions = sessions;
     }
 
     void install(Javalin app) {
-        // Guards run as before-handlers, so unknown paths under the prefix are refused the same way.
+        // A before-handler, so unknown paths under the prefix are refused the same way.
         app.before(ctx -> {
-            String path = CsrfRules.canonicalPath(ctx.path());
-            if (path.equals("/api/admin") || path.startsWith("/api/admin/")) {
+            String path = RequestPaths.normalize(ctx.req().getRequestURI());
+            if (under(path, PREFIX)) {
+                if (under(path, SECURITY_PREFIX)) {
+                    requireAllowedIp(ctx);
+                }
                 requireAdmin(ctx);
-            } else if (path.equals("/internal") || path.startsWith("/internal/")) {
-                requireAgentToken(ctx);
             }
         });
         app.get("/api/admin/users", this::users);
         app.get("/api/admin/stats", this::stats);
-        app.get("/internal/containers", ctx -> Http.json(ctx, 200, Map.of("containers", List.of())));
+        app.get("/api/admin/security/ip-allowlist", this::ipAllowlist);
     }
 
-    /**
-     * Whether {@code clientIp} may reach the admin API. {@code BREAK_ADMIN_IP_ALLOWLIST=1} is the
-     * deployment that sets ADMIN_ALLOWED_IPS but never enforces it: every address passes, and the
-     * token check that follows is all that is left.
-     */
-    static boolean ipAllowed(List<Cidr> allowlist, String clientIp, Switches switches) {
-        return switches.is(Switch.ADMIN_IP_ALLOWLIST, "1") || ipAllowed(allowlist, clientIp);
+    /** {@code path} is the prefix or below it; paths are compared in RequestPaths' canonical form. */
+    static boolean under(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
     }
 
-    /** An empty allowlist means no restriction, as the checklist's "if applicable" suggests. */
+    /** No rows means no restriction, as in OCMT; an unparseable client address is in no range. */
     static boolean ipAllowed(List<Cidr> allowlist, String clientIp) {
         if (allowlist.isEmpty()) {
             return true;
@@ -63,35 +77,54 @@ final class AdminRoutes {
         return IpAddress.parse(clientIp).map(ip -> allowlist.stream().anyMatch(c -> c.contains(ip))).orElse(false);
     }
 
-    private void requireAdmin(Context ctx) {
-        if (!ipAllowed(settings.adminAllowedIps, ClientAddress.resolve(ctx), settings.switches)) {
-            events.record(ctx, "admin.access_denied", "high", null, Map.of("reason", "ip_not_allowed"));
-            throw Reply.error(403, "Admin access denied", "ADMIN_IP_NOT_ALLOWED");
-        }
-        if (settings.switches.is(Switch.ADMIN_GUARD, "1")) {
+    /** An admin session: the user's flag, or its address in ADMIN_EMAILS (compared in lower case). */
+    static boolean isAdmin(Store.User user, Set<String> adminEmails) {
+        return user.isAdmin() || adminEmails.contains(user.email().toLowerCase(Locale.ROOT));
+    }
+
+    /** BREAK_ADMIN_IP_ALLOWLIST=1 is the deployment whose allowlist rows exist but are never enforced. */
+    private void requireAllowedIp(Context ctx) {
+        if (settings.switches.is(Switch.ADMIN_IP_ALLOWLIST, "1")) {
             return;
         }
-        if (settings.adminToken == null) {
-            events.record(ctx, "admin.access_denied", "high", null, Map.of("reason", "admin_token_not_configured"));
-            throw Reply.error(500, "Admin token not configured");
-        }
-        String presented = bearer(ctx.header("Authorization"));
-        if (presented == null || !Tokens.constantTimeEquals(settings.adminToken, presented)) {
-            events.record(ctx, "admin.access_denied", "high", null,
-                    Map.of("reason", presented == null ? "token_missing" : "token_invalid"));
-            throw Reply.error(401, "Unauthorized");
+        List<Cidr> allowlist = data.adminIpAllowlist().stream().map(e -> Cidr.parse(e.cidr())).toList();
+        if (!ipAllowed(allowlist, ClientAddress.resolve(ctx))) {
+            events.record(ctx, "admin.access_denied", "high", null, Map.of("reason", "ip_not_allowed"));
+            throw Reply.error(403, "Access denied: IP not in admin allowlist", "ADMIN_IP_NOT_ALLOWED");
         }
     }
 
-    private void requireAgentToken(Context ctx) {
-        String presented = ctx.header("x-auth-token");
-        // Without a configured token nobody gets in: an unset secret must never mean "no secret needed".
-        if (settings.agentServerToken == null || presented == null
-                || !Tokens.constantTimeEquals(settings.agentServerToken, presented)) {
-            events.record(ctx, "internal.access_denied", "high", null,
-                    Map.of("reason", presented == null ? "token_missing" : "token_invalid"));
-            throw Reply.error(401, "Unauthorized");
+    private void requireAdmin(Context ctx) {
+        if (openGuard(settings.switches)) {
+            return;
         }
+        String presented = bearer(ctx.header("Authorization"));
+        // Without a configured token no Bearer is accepted: an unset secret must never mean "no secret needed".
+        if (presented != null && settings.internalAdminToken != null
+                && Tokens.constantTimeEquals(settings.internalAdminToken, presented)) {
+            return;
+        }
+        Optional<Store.User> user;
+        try {
+            user = sessions.user(ctx);
+        } catch (Reply dead) {
+            events.record(ctx, "admin.access_denied", "high", null, Map.of("reason", "session_invalid"));
+            throw dead;
+        }
+        if (user.isEmpty()) {
+            events.record(ctx, "admin.access_denied", "high", null,
+                    Map.of("reason", presented == null ? "credentials_missing" : "token_invalid"));
+            throw Reply.error(401, "Authentication required");
+        }
+        if (!isAdmin(user.get(), settings.adminEmails)) {
+            events.record(ctx, "admin.access_denied", "high", user.get().id(), Map.of("reason", "not_admin"));
+            throw Reply.error(403, "Admin access required");
+        }
+    }
+
+    /** BREAK_ADMIN_GUARD=1: the admin check lets everyone in (the IP allowlist still applies). */
+    static boolean openGuard(Switches switches) {
+        return switches.is(Switch.ADMIN_GUARD, "1");
     }
 
     static String bearer(String authorization) {
@@ -108,11 +141,8 @@ final class AdminRoutes {
 
     private void users(Context ctx) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Store.User u : store.users()) {
-            Map<String, Object> m = Http.user(u);
-            m.put("isAdmin", u.isAdmin());
-            m.put("createdAt", Http.iso(u.createdAt()));
-            out.add(m);
+        for (Store.User u : data.users()) {
+            out.add(Http.userDetails(u));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("users", out);
@@ -121,6 +151,22 @@ final class AdminRoutes {
     }
 
     private void stats(Context ctx) {
-        Http.json(ctx, 200, store.stats());
+        Http.json(ctx, 200, data.stats());
+    }
+
+    private void ipAllowlist(Context ctx) {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (AdminData.AllowlistEntry e : data.adminIpAllowlist()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", e.id());
+            m.put("cidr", e.cidr());
+            m.put("description", e.description());
+            m.put("createdAt", Http.iso(e.createdAt()));
+            entries.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("entries", entries);
+        body.put("count", entries.size());
+        Http.json(ctx, 200, body);
     }
 }

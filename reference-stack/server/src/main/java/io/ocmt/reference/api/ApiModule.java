@@ -37,6 +37,7 @@ public final class ApiModule implements AutoCloseable {
      */
     public static Optional<ApiModule> fromEnvironment(Map<String, String> env, Switches switches) {
         ApiSettings settings = ApiSettings.fromEnvironment(env, switches);
+        ApiSettings.warnings(env).forEach(LOG::warn);
         if (settings == null) {
             LOG.info("DATABASE_URL is not set: accounts, sessions, vault and admin routes are off");
             return Optional.empty();
@@ -70,12 +71,14 @@ public final class ApiModule implements AutoCloseable {
             throw new IllegalStateException("ApiModule.start() must run before install()");
         }
         Store store = new Store(database);
-        SecurityEvents events = new SecurityEvents(store, System.out);
+        SecurityEvents events = new SecurityEvents(store::securityEvent, System.out);
         SessionAuth auth = new SessionAuth(store, settings);
         CsrfRules rules = new CsrfRules(settings.allowedOrigins, !settings.switches.is(Switch.CSRF, "1"));
 
         app.before(new CsrfGuard(rules, events)::check);
-        new AdminRoutes(settings, store, events).install(app);
+        new AdminRoutes(settings, store, events, ctx -> auth.presentedToken(ctx) == null
+                ? Optional.empty() : Optional.of(auth.require(ctx).user())).install(app);
+        new InternalRoutes(settings, store, events).install(app);
         new AuthRoutes(settings, store, auth, mailer, events).install(app);
         new VaultRoutes(settings, store, auth, vaultSessions, new VaultCipher(Clock.systemUTC()), events).install(app);
         new IntegrationRoutes(settings, store, auth).install(app);

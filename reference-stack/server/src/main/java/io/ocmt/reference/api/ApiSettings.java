@@ -1,9 +1,9 @@
 package io.ocmt.reference.api;
 
 import io.ocmt.reference.ConfigurationException;
+import io.ocmt.reference.Switch;
 import io.ocmt.reference.Switches;
 import io.ocmt.reference.crypto.SecretBox;
-import io.ocmt.reference.net.Cidr;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -33,6 +33,17 @@ public final class ApiSettings {
     public static final String DEFAULT_URL = "https://localhost";
     public static final String DEFAULT_MAIL_FROM = "OCMT <no-reply@ocmt.test>";
 
+    /** Bearer token of the admin API (OCMT's middleware). */
+    public static final String INTERNAL_ADMIN_TOKEN = "INTERNAL_ADMIN_TOKEN";
+    /** Comma list of e-mail addresses whose sessions are admin sessions. */
+    public static final String ADMIN_EMAILS = "ADMIN_EMAILS";
+    /** Bearer token of the internal API, the agent server's credential. */
+    public static final String AGENT_SERVER_TOKEN = "AGENT_SERVER_TOKEN";
+    /** OCMT reads it only in its admin UI; this server has none, so it reads it nowhere. */
+    public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
+    /** The checklist's variable; OCMT keeps its admin allowlist in the admin_ip_allowlist table instead. */
+    public static final String ADMIN_ALLOWED_IPS = "ADMIN_ALLOWED_IPS";
+
     final DatabaseUrl database;
     final String redisUrl;
     final String smtpHost;
@@ -47,8 +58,8 @@ public final class ApiSettings {
     final long vaultBackoffBaseMs;
     final long vaultBackoffMaxMs;
     final long dbStartupTimeoutMs;
-    final String adminToken;
-    final List<Cidr> adminAllowedIps;
+    final String internalAdminToken;
+    final Set<String> adminEmails;
     final String agentServerToken;
     final SecretBox secrets;
     final Switches switches;
@@ -68,13 +79,9 @@ public final class ApiSettings {
         this.vaultBackoffBaseMs = number(env, "VAULT_BACKOFF_BASE_MS", DEFAULT_VAULT_BACKOFF_BASE_MS, 1, 3_600_000L);
         this.vaultBackoffMaxMs = number(env, "VAULT_BACKOFF_MAX_MS", DEFAULT_VAULT_BACKOFF_MAX_MS, 1, 86_400_000L);
         this.dbStartupTimeoutMs = number(env, "DB_STARTUP_TIMEOUT_MS", DEFAULT_DB_STARTUP_TIMEOUT_MS, 1, 3_600_000L);
-        this.adminToken = blankToNull(env.get("ADMIN_TOKEN"));
-        this.agentServerToken = blankToNull(env.get("AGENT_SERVER_TOKEN"));
-        try {
-            this.adminAllowedIps = Collections.unmodifiableList(Cidr.parseList(env.get("ADMIN_ALLOWED_IPS")));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("ADMIN_ALLOWED_IPS: " + e.getMessage());
-        }
+        this.internalAdminToken = blankToNull(env.get(INTERNAL_ADMIN_TOKEN));
+        this.adminEmails = adminEmails(env.get(ADMIN_EMAILS));
+        this.agentServerToken = blankToNull(env.get(AGENT_SERVER_TOKEN));
         this.secrets = SecretBox.fromEnvironment(env);
         this.switches = switches;
         if (vaultBackoffMaxMs < vaultBackoffBaseMs) {
@@ -88,6 +95,12 @@ public final class ApiSettings {
      * never goes unnoticed.
      */
     public static ApiSettings fromEnvironment(Map<String, String> env, Switches switches) {
+        if (blankToNull(env.get(ADMIN_ALLOWED_IPS)) != null) {
+            // Ignoring it would leave a deployer believing the admin API is fenced when it is not.
+            throw new ConfigurationException(ADMIN_ALLOWED_IPS + " is not read: OCMT keeps the admin IP allowlist in the"
+                    + " admin_ip_allowlist table (INSERT INTO admin_ip_allowlist (cidr, description) VALUES (...)),"
+                    + " which guards /api/admin/security; unset " + ADMIN_ALLOWED_IPS + " and insert the ranges there");
+        }
         if (blankToNull(env.get("DATABASE_URL")) == null) {
             if (blankToNull(env.get("ENCRYPTION_KEY")) != null) {
                 SecretBox.fromEnvironment(env);
@@ -97,6 +110,16 @@ public final class ApiSettings {
         return new ApiSettings(env, switches);
     }
 
+    /** What the startup log should warn about: variables that are set but mean nothing here. */
+    public static List<String> warnings(Map<String, String> env) {
+        List<String> out = new ArrayList<>();
+        if (blankToNull(env.get(ADMIN_TOKEN)) != null) {
+            out.add(ADMIN_TOKEN + " is set but not read: in OCMT it guards the admin UI, not this API;"
+                    + " the admin API takes Authorization: Bearer <" + INTERNAL_ADMIN_TOKEN + "> or an admin session");
+        }
+        return out;
+    }
+
     /** For the startup log: what is configured, never a secret. */
     String describe() {
         return "database " + database.describe()
@@ -104,11 +127,32 @@ public final class ApiSettings {
                 + "; mail " + (smtpHost == null ? "off (no login links are sent)" : smtpHost + ":" + smtpPort)
                 + "; allowed origins " + allowedOrigins
                 + "; session timeout " + sessionTimeoutMs + " ms, at most " + maxSessionsPerUser + " per user"
-                + "; admin token " + (adminToken == null ? "NOT SET (admin routes answer 500)" : "set")
-                + ", admin IPs " + (adminAllowedIps.isEmpty() ? "any" : adminAllowedIps.toString())
-                + (switches.is(io.ocmt.reference.Switch.ADMIN_IP_ALLOWLIST, "1") ? " NOT ENFORCED (BREAK_ADMIN_IP_ALLOWLIST)" : "")
-                + "; agent token " + (agentServerToken == null ? "NOT SET (internal routes refuse everyone)" : "set")
+                + "; admin: " + INTERNAL_ADMIN_TOKEN + " " + (internalAdminToken == null ? "NOT SET (no Bearer is accepted)" : "set")
+                + ", " + adminEmails.size() + " " + ADMIN_EMAILS
+                + (switches.is(Switch.ADMIN_GUARD, "1") ? ", guard OPEN TO EVERYONE (BREAK_ADMIN_GUARD)" : "")
+                + ", IP allowlist from table admin_ip_allowlist on /api/admin/security"
+                + (switches.is(Switch.ADMIN_IP_ALLOWLIST, "1") ? " NOT ENFORCED (BREAK_ADMIN_IP_ALLOWLIST)" : "")
+                + "; " + AGENT_SERVER_TOKEN + " " + (agentServerToken == null ? "NOT SET (/api/internal refuses everyone)" : "set")
                 + "; encryption key version " + secrets.currentVersion();
+    }
+
+    /** Lower case, as OCMT compares them; an entry that is not one plain address is a typo worth stopping for. */
+    static Set<String> adminEmails(String list) {
+        Set<String> out = new LinkedHashSet<>();
+        if (list == null) {
+            return Set.of();
+        }
+        for (String part : list.split(",")) {
+            String email = part.trim().toLowerCase(Locale.ROOT);
+            if (email.isEmpty()) {
+                continue;
+            }
+            if (!email.matches("[^\\s@,]+@[^\\s@,]+")) {
+                throw new ConfigurationException(ADMIN_EMAILS + " must be a comma list of e-mail addresses; got: " + part.trim());
+            }
+            out.add(email);
+        }
+        return Collections.unmodifiableSet(out);
     }
 
     static Set<String> allowedOrigins(String appUrl, String list) {

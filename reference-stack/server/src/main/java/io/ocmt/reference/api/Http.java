@@ -114,4 +114,12 @@ final class Http {
         m.put("status", u.status());
         return m;
     }
+
+    /** What the admin and internal APIs show of a user: the public fields plus the admin flag and creation time. */
+    static Map<String, Object> userDetails(Store.User u) {
+        Map<String, Object> m = user(u);
+        m.put("isAdmin", u.isAdmin());
+        m.put("createdAt", iso(u.createdAt()));
+        return m;
+    }
 }

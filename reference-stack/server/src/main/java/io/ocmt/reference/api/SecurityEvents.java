@@ -21,11 +21,16 @@ final class SecurityEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityEvents.class);
 
-    private final Store store;
+    /** Where the row goes: {@link Store#securityEvent} in production. */
+    interface Table {
+        void insert(String type, String severity, UUID userId, String ip, String method, String path, String detailsJson);
+    }
+
+    private final Table table;
     private final PrintStream out;
 
-    SecurityEvents(Store store, PrintStream out) {
-        this.store = store;
+    SecurityEvents(Table table, PrintStream out) {
+        this.table = table;
         this.out = out;
     }
 
@@ -45,7 +50,7 @@ final class SecurityEvents {
         line.put("details", details == null ? Map.of() : details);
         out.println(new String(Http.bytes(line), java.nio.charset.StandardCharsets.UTF_8));
         try {
-            store.securityEvent(event, severity, userId, ip, ctx.method().name(), ctx.path(),
+            table.insert(event, severity, userId, ip, ctx.method().name(), ctx.path(),
                     new String(Http.bytes(details == null ? Map.of() : details), java.nio.charset.StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             // The refusal itself must still be answered; the stdout line above already has the event.

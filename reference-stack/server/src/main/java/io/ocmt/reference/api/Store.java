@@ -20,7 +20,7 @@ import java.util.UUID;
  * Every SQL statement of the API. Timestamps are taken from the database's clock (now()), so two
  * replicas never disagree about whether a link or a session has expired.
  */
-final class Store {
+final class Store implements AdminData {
 
     record User(UUID id, String email, String status, boolean isAdmin, Instant createdAt) {
     }
@@ -85,7 +85,29 @@ final class Store {
         }
     }
 
-    List<User> users() {
+    @Override
+    public Optional<User> userById(UUID id) {
+        return db.with(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, email, status, is_admin, created_at FROM users WHERE id = ?")) {
+                ps.setObject(1, id);
+                return one(ps, Store::user);
+            }
+        });
+    }
+
+    @Override
+    public List<AllowlistEntry> adminIpAllowlist() {
+        return db.with(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, cidr::text, description, created_at FROM admin_ip_allowlist ORDER BY id")) {
+                return all(ps, rs -> new AllowlistEntry(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4)));
+            }
+        });
+    }
+
+    @Override
+    public List<User> users() {
         return db.with(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT id, email, status, is_admin, created_at FROM users ORDER BY created_at")) {
@@ -94,7 +116,8 @@ final class Store {
         });
     }
 
-    Map<String, Long> stats() {
+    @Override
+    public Map<String, Long> stats() {
         return db.with(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT (SELECT count(*) FROM users) AS users,"

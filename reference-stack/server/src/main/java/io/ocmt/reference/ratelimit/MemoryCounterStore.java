@@ -23,7 +23,7 @@ public final class MemoryCounterStore implements CounterStore {
     }
 
     @Override
-    public synchronized Count hit(String key, long windowMs) {
+    public synchronized Take take(String key, long max, long windowMs) {
         long now = clock.getAsLong();
         sweep(now);
         // {count, expiresAt}
@@ -32,8 +32,20 @@ public final class MemoryCounterStore implements CounterStore {
             w = new long[] {0, now + windowMs};
             windows.put(key, w);
         }
+        long before = w[0];
+        if (before >= max) {
+            return new Take(false, before, w[1] - now);
+        }
         w[0]++;
-        return new Count(w[0], w[1] - now);
+        return new Take(true, before, w[1] - now);
+    }
+
+    @Override
+    public synchronized void giveBack(String key) {
+        long[] w = windows.get(key);
+        if (w != null && clock.getAsLong() < w[1] && w[0] > 0) {
+            w[0]--;
+        }
     }
 
     /** Expired windows are dropped now and then, so a flood of client addresses cannot grow memory for ever. */

@@ -3,14 +3,11 @@ package io.ocmt.reference.ratelimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
-/** Counts a request against its limiters and decides; knows nothing of HTTP. */
+/** Counts a request against one limiter and decides; knows nothing of HTTP. */
 public final class RateLimiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
@@ -18,47 +15,21 @@ public final class RateLimiter {
     private static final long WARN_EVERY_MS = 10_000L;
 
     /**
-     * One limiter's verdict on one request.
+     * One limiter's verdict on one request, with OCMT's header values.
      *
-     * @param count             requests in this window, the current one included
-     * @param remaining         OCMT's RateLimit-Remaining: the budget left before this request
-     *                          (so the first request shows the limit), never below 0
+     * @param countBefore       requests counted in this window before this one
+     * @param remaining         RateLimit-Remaining: max minus countBefore, never below 0, so the
+     *                          first request of a window shows the limit and a refused one 0
      * @param resetEpochSeconds RateLimit-Reset: when the window ends, absolute, rounded up
-     * @param retryAfterSeconds Retry-After: seconds until the window ends, at least 1
+     * @param retryAfterSeconds Retry-After: seconds until the window ends, rounded up, at least 1
      */
-    public record Decision(Limiter limiter, long count, boolean allowed, long remaining,
+    public record Decision(Limiter limiter, boolean allowed, long countBefore, long remaining,
                            long resetEpochSeconds, long retryAfterSeconds) {
 
-        public static Decision of(Limiter limiter, CounterStore.Count c, long nowMs) {
-            long ttl = Math.max(0, c.ttlMs());
-            long remaining = Math.max(0, Math.min(limiter.max(), limiter.max() - (c.count() - 1)));
-            return new Decision(limiter, c.count(), c.count() <= limiter.max(), remaining,
+        public static Decision of(Limiter limiter, CounterStore.Take t, long nowMs) {
+            long ttl = Math.max(0, t.ttlMs());
+            return new Decision(limiter, t.allowed(), t.countBefore(), Math.max(0, limiter.max() - t.countBefore()),
                     ceilDiv(nowMs + ttl, 1000), Math.max(1, ceilDiv(ttl, 1000)));
-        }
-    }
-
-    /** Which decision a request's headers show when several limiters guard its route. */
-    static final Comparator<Decision> MOST_RESTRICTIVE_FIRST = (a, b) -> {
-        if (a.allowed() != b.allowed()) {
-            return a.allowed() ? 1 : -1;
-        }
-        if (!a.allowed()) {
-            // Among refusals, the one that keeps the client out longest.
-            return Long.compare(b.retryAfterSeconds(), a.retryAfterSeconds());
-        }
-        // Among passes, the one closest to refusing, then the tighter policy.
-        int byRemaining = Long.compare(a.remaining(), b.remaining());
-        return byRemaining != 0 ? byRemaining : Long.compare(a.limiter().max(), b.limiter().max());
-    };
-
-    /** All decisions made for one request, and the one its headers (and any 429) report. */
-    public record Outcome(List<Decision> decisions) {
-        public Optional<Decision> shown() {
-            return decisions.stream().min(MOST_RESTRICTIVE_FIRST);
-        }
-
-        public boolean refused() {
-            return shown().map(d -> !d.allowed()).orElse(false);
         }
     }
 
@@ -81,27 +52,33 @@ public final class RateLimiter {
     }
 
     /**
-     * Counts the request against every named limiter, even once one has refused it: a request is
-     * one attempt for each budget that guards the route, whatever the outcome.
+     * Counts the request unless the window is full (OCMT: refused when the count has reached max;
+     * a refusal is not counted). Empty when the limiter is switched off, or when the store failed
+     * and the request is let through as OCMT does.
      */
-    public Outcome check(List<String> limiterNames, String clientIp) {
-        List<Decision> decisions = new ArrayList<>(limiterNames.size());
-        for (String name : limiterNames) {
-            if (disabled.contains(name)) {
-                continue;
-            }
-            Limiter limiter = settings.limiter(name);
-            CounterStore.Count count;
-            try {
-                count = store.hit(key(name, clientIp), limiter.windowMs());
-            } catch (RuntimeException e) {
-                // OCMT lets requests through when its store fails; so does the reference.
-                warnFailOpen(name, e);
-                continue;
-            }
-            decisions.add(Decision.of(limiter, count, clock.getAsLong()));
+    public Optional<Decision> check(String limiterName, String clientIp) {
+        if (disabled.contains(limiterName)) {
+            return Optional.empty();
         }
-        return new Outcome(decisions);
+        Limiter limiter = settings.limiter(limiterName);
+        CounterStore.Take take;
+        try {
+            take = store.take(key(limiterName, clientIp), limiter.max(), limiter.windowMs());
+        } catch (RuntimeException e) {
+            warn(limiterName, "failed open", e);
+            return Optional.empty();
+        }
+        return Optional.of(Decision.of(limiter, take, clock.getAsLong()));
+    }
+
+    /** Un-counts a request {@link #check} counted (skipFailedRequests); a failing store only warns. */
+    public void giveBack(String limiterName, String clientIp) {
+        try {
+            store.giveBack(key(limiterName, clientIp));
+        } catch (RuntimeException e) {
+            // The request stays counted: a lost give-back costs one request of budget, never safety.
+            warn(limiterName, "could not give back a failed request", e);
+        }
     }
 
     /** ocmt:ratelimit:&lt;service&gt;:&lt;limiter&gt;:&lt;ip&gt;, OCMT's key format. */
@@ -113,15 +90,15 @@ public final class RateLimiter {
         return store;
     }
 
-    private synchronized void warnFailOpen(String limiter, RuntimeException e) {
+    private synchronized void warn(String limiter, String what, RuntimeException e) {
         long now = clock.getAsLong();
         if (now < nextWarning) {
             suppressedWarnings++;
             return;
         }
         nextWarning = now + WARN_EVERY_MS;
-        LOG.warn("Rate limiter {} failed open: {} unavailable ({}); {} similar warnings suppressed",
-                limiter, store.describe(), e.toString(), suppressedWarnings);
+        LOG.warn("Rate limiter {} {}: {} unavailable ({}); {} similar warnings suppressed",
+                limiter, what, store.describe(), e.toString(), suppressedWarnings);
         suppressedWarnings = 0;
     }
 

@@ -15,15 +15,18 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
  * OCMT's rate limits as one Javalin before-handler, matched on the canonical path so it guards a
- * route whether or not (and however) the route itself is registered.
+ * route whether or not (and however) the route itself is registered, plus an after-handler that
+ * gives back what skipFailedRequests limiters counted for a request that failed.
  */
 public final class RateLimits {
 
@@ -31,11 +34,15 @@ public final class RateLimits {
     public static final String REMAINING = "RateLimit-Remaining";
     public static final String RESET = "RateLimit-Reset";
     public static final String RETRY_AFTER = "Retry-After";
-    public static final String MESSAGE = "Too many requests, please try again later.";
     public static final String CODE = "RATE_LIMIT_EXCEEDED";
 
     private static final Logger LOG = LoggerFactory.getLogger(RateLimits.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String PENDING = RateLimits.class.getName() + ".pending";
+
+    /** Limiters that counted a request only on condition that it succeeds. */
+    private record Pending(String ip, List<String> limiters) {
+    }
 
     private final RateLimiter limiter;
     private final ProxyTrust trust;
@@ -78,12 +85,19 @@ public final class RateLimits {
         RateLimiter limiter = new RateLimiter(settings, disabled, store, clock);
         RateLimits limits = new RateLimits(limiter, trust, !switches.is(Switch.RETRY_AFTER, "1"), events, clock);
         app.before(limits::handle);
+        app.after(limits::settle);
         app.events(e -> e.serverStopped(store::close));
         LOG.info("Rate limits: {}; counted in {}; disabled: {}; client address: {}",
                 settings.describe(), store.describe(), disabled.isEmpty() ? "none" : disabled, trust.describe());
         return limiter;
     }
 
+    /**
+     * OCMT's order: the general API limiter (mounted on /api) first, then the route's own. Each
+     * limiter evaluated overwrites the RateLimit-* headers, as Express's setHeader does, so the
+     * route's limiter is the one a client sees; a refusal ends the request there, so a limiter
+     * after the refusing one counts nothing.
+     */
     private void handle(Context ctx) {
         // Preflights are answered by CORS ahead of OCMT's limiters and never reach them.
         if (ctx.method() == HandlerType.OPTIONS) {
@@ -94,27 +108,56 @@ public final class RateLimits {
             return;
         }
         String ip = ClientAddress.resolve(ctx, trust);
-        RateLimiter.Outcome outcome = limiter.check(names, ip);
-        outcome.shown().ifPresent(d -> {
+        List<String> conditional = new ArrayList<>(1);
+        for (String name : names) {
+            Optional<RateLimiter.Decision> decision = limiter.check(name, ip);
+            if (decision.isEmpty()) {
+                continue;
+            }
+            RateLimiter.Decision d = decision.get();
             ctx.header(LIMIT, Long.toString(d.limiter().max()));
             ctx.header(REMAINING, Long.toString(d.remaining()));
             ctx.header(RESET, Long.toString(d.resetEpochSeconds()));
-        });
-        if (!outcome.refused()) {
+            if (!d.allowed()) {
+                // The 429 is a failed request too; settle() will not run after skipRemainingHandlers.
+                conditional.forEach(n -> limiter.giveBack(n, ip));
+                refuse(ctx, d, ip);
+                return;
+            }
+            if (d.limiter().skipFailedRequests()) {
+                conditional.add(name);
+            }
+        }
+        if (!conditional.isEmpty()) {
+            ctx.attribute(PENDING, new Pending(ip, conditional));
+        }
+    }
+
+    /**
+     * OCMT's skipFailedRequests: a request that ends with a status of 400 or more is given back,
+     * whichever later handler failed it. After-handlers run after exception mapping, so the status
+     * is the one the client gets.
+     */
+    private void settle(Context ctx) {
+        Pending pending = ctx.attribute(PENDING);
+        if (pending == null || ctx.statusCode() < 400) {
             return;
         }
-        RateLimiter.Decision d = outcome.shown().orElseThrow();
+        pending.limiters().forEach(n -> limiter.giveBack(n, pending.ip()));
+    }
+
+    private void refuse(Context ctx, RateLimiter.Decision d, String ip) {
         securityEvent(d, ip, ctx);
         if (retryAfter) {
             ctx.header(RETRY_AFTER, Long.toString(d.retryAfterSeconds()));
         }
-        ctx.status(429).contentType("application/json; charset=utf-8").result(body(d.retryAfterSeconds()));
+        ctx.status(429).contentType("application/json; charset=utf-8").result(body(d.limiter(), d.retryAfterSeconds()));
         ctx.skipRemainingHandlers();
     }
 
-    static String body(long retryAfterSeconds) {
+    static String body(Limiter limiter, long retryAfterSeconds) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", MESSAGE);
+        body.put("error", limiter.message());
         body.put("code", CODE);
         body.put("retryAfter", retryAfterSeconds);
         return json(body);
@@ -130,7 +173,8 @@ public final class RateLimits {
         event.put("method", ctx.method().name());
         // The path only: a query string may carry a magic-link token.
         event.put("path", ctx.req().getRequestURI());
-        event.put("count", d.count());
+        // What the window holds; the refused request itself is not counted.
+        event.put("count", d.countBefore());
         event.put("limit", d.limiter().max());
         event.put("timestamp", Instant.ofEpochMilli(clock.getAsLong()).toString());
         events.println(json(event));

@@ -9,26 +9,40 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Counters in Redis, shared by every replica. One Lua script does the increment and the expiry in
- * a single step: OCMT's GET-then-SET lets concurrent requests read the same count and all pass.
+ * Counters in Redis, shared by every replica: the value is the count as an integer string, the TTL
+ * the rest of the window. Each step is one Lua script, so check and count happen atomically; OCMT's
+ * GET-then-SET lets concurrent requests read the same count and all pass, which a hardened
+ * deployment must not.
  */
 public final class RedisCounterStore implements CounterStore {
 
     /*
-     * PEXPIRE only on the first hit makes it a fixed window. A key that somehow lost its TTL
-     * (PTTL -1) would otherwise block its client for ever, so it gets a fresh window instead.
+     * KEYS[1] the counter, ARGV[1] max, ARGV[2] the window in ms; answers {allowed, countBefore, ttl}.
+     * A missing key opens a window with this request (SET PX: the TTL runs from the first count,
+     * a fixed window). A key without a TTL (PTTL -1) or with an unreadable value would block its
+     * client for ever, so it is treated as a fresh window too. A refusal writes nothing.
      */
-    static final String SCRIPT = """
-            local count = redis.call('INCR', KEYS[1])
-            if count == 1 then
-              redis.call('PEXPIRE', KEYS[1], ARGV[1])
-            end
+    static final String TAKE = """
+            local count = tonumber(redis.call('GET', KEYS[1]))
             local ttl = redis.call('PTTL', KEYS[1])
-            if ttl < 0 then
-              redis.call('PEXPIRE', KEYS[1], ARGV[1])
-              ttl = tonumber(ARGV[1])
+            if count == nil or ttl < 0 then
+              redis.call('SET', KEYS[1], 1, 'PX', ARGV[2])
+              return {1, 0, tonumber(ARGV[2])}
             end
-            return {count, ttl}
+            if count >= tonumber(ARGV[1]) then
+              return {0, count, ttl}
+            end
+            redis.call('INCR', KEYS[1])
+            return {1, count, ttl}
+            """;
+
+    /* DECR keeps the key's TTL, so the window still ends when it would have. */
+    static final String GIVE_BACK = """
+            local count = tonumber(redis.call('GET', KEYS[1]))
+            if count ~= nil and count > 0 then
+              return redis.call('DECR', KEYS[1])
+            end
+            return 0
             """;
 
     /** Short, because every limited request waits for Redis and an outage must fail open quickly. */
@@ -46,12 +60,18 @@ public final class RedisCounterStore implements CounterStore {
     }
 
     @Override
-    public Count hit(String key, long windowMs) {
-        Object reply = redis.eval(SCRIPT, List.of(key), List.of(Long.toString(windowMs)));
-        if (!(reply instanceof List<?> values) || values.size() != 2) {
+    public Take take(String key, long max, long windowMs) {
+        Object reply = redis.eval(TAKE, List.of(key), List.of(Long.toString(max), Long.toString(windowMs)));
+        if (!(reply instanceof List<?> values) || values.size() != 3) {
             throw new IllegalStateException("unexpected reply from the rate-limit script: " + reply);
         }
-        return new Count(((Number) values.get(0)).longValue(), ((Number) values.get(1)).longValue());
+        return new Take(((Number) values.get(0)).longValue() == 1, ((Number) values.get(1)).longValue(),
+                ((Number) values.get(2)).longValue());
+    }
+
+    @Override
+    public void giveBack(String key) {
+        redis.eval(GIVE_BACK, List.of(key), List.of());
     }
 
     @Override

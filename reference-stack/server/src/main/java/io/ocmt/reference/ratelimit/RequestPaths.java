@@ -21,22 +21,33 @@ import java.util.Locale;
 public final class RequestPaths {
 
     private static final String API = "/api";
+    private static final String SESSIONS = "/api/auth/sessions";
 
     private RequestPaths() {
     }
 
-    /** The limiters for a raw request target (path, maybe with query), most specific first. */
+    /**
+     * The limiters for a raw request target (path, maybe with query), in the order OCMT's
+     * middleware runs them: the general API limiter mounted on /api first, then the route's own.
+     */
     public static List<String> limitersFor(String rawTarget) {
         String path = normalize(rawTarget);
         List<String> out = new ArrayList<>(2);
+        if (!path.equals(API) && !path.startsWith(API + "/")) {
+            return out;
+        }
+        out.add(Limiter.GENERAL_API);
         switch (path) {
-            case "/api/auth/verify", "/api/auth/login" -> out.add(Limiter.STRICT_AUTH);
+            case "/api/auth/verify" -> out.add(Limiter.STRICT_AUTH);
+            case "/api/auth/login" -> out.add(Limiter.LOGIN);
             case "/api/vault/unlock" -> out.add(Limiter.VAULT_UNLOCK);
             case "/api/vault/recover" -> out.add(Limiter.RECOVERY);
-            default -> { }
-        }
-        if (path.equals(API) || path.startsWith(API + "/")) {
-            out.add(Limiter.GENERAL_API);
+            default -> {
+                // OCMT mounts its session limiter on the whole router, so every path below counts.
+                if (path.equals(SESSIONS) || path.startsWith(SESSIONS + "/")) {
+                    out.add(Limiter.SESSIONS);
+                }
+            }
         }
         return out;
     }

@@ -1,25 +1,26 @@
 package io.ocmt.reference.api;
 
-import io.ocmt.reference.Switch;
-import io.ocmt.reference.Switches;
 import io.ocmt.reference.net.Cidr;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** ADMIN_ALLOWED_IPS matching (and its switch) and Bearer parsing, the pure parts of the admin guard. */
+/** The pure parts of the admin guard: allowlist matching, who is an admin, Bearer parsing, prefixes. */
 class AdminGuardTest {
 
-    static final List<Cidr> LIST = Cidr.parseList("10.0.0.0/8, 192.168.1.0/24,2001:db8::/32,203.0.113.7");
+    /** What PostgreSQL prints for cidr values, single addresses included. */
+    static final List<Cidr> LIST = Cidr.parseList("10.0.0.0/8,192.168.1.0/24,2001:db8::/32,203.0.113.7/32");
 
     @Test
-    void emptyAllowlistAllowsEveryone() {
+    void noRowsAllowEveryone() {
         assertTrue(AdminRoutes.ipAllowed(List.of(), "198.51.100.1"));
         assertTrue(AdminRoutes.ipAllowed(List.of(), "unknown"));
     }
@@ -39,21 +40,23 @@ class AdminGuardTest {
     }
 
     @Test
-    void theAllowlistSwitchLetsEveryAddressThroughAndNothingElseDoes() {
-        Switches broken = Switches.of(Map.of(Switch.ADMIN_IP_ALLOWLIST, "1"));
-        assertTrue(AdminRoutes.ipAllowed(LIST, "11.0.0.1", broken));
-        assertTrue(AdminRoutes.ipAllowed(LIST, "unknown", broken));
-        assertFalse(AdminRoutes.ipAllowed(LIST, "11.0.0.1", Switches.none()));
-        assertTrue(AdminRoutes.ipAllowed(LIST, "10.1.2.3", Switches.none()));
-        // The token switch opens the token check only; the allowlist still applies.
-        assertFalse(AdminRoutes.ipAllowed(LIST, "11.0.0.1", Switches.of(Map.of(Switch.ADMIN_GUARD, "1"))));
-    }
-
-    @Test
     void unparseableClientAddressIsRefused() {
         assertFalse(AdminRoutes.ipAllowed(LIST, "unknown"));
         assertFalse(AdminRoutes.ipAllowed(LIST, ""));
         assertFalse(AdminRoutes.ipAllowed(LIST, "10.0.0.1.evil"));
+    }
+
+    @Test
+    void anAdminIsFlaggedOrListedInAdminEmails() {
+        Store.User flagged = new Store.User(UUID.randomUUID(), "root@example.test", "active", true, Instant.EPOCH);
+        Store.User listed = new Store.User(UUID.randomUUID(), "Ops@Example.test", "active", false, Instant.EPOCH);
+        Store.User plain = new Store.User(UUID.randomUUID(), "user@example.test", "active", false, Instant.EPOCH);
+        Set<String> emails = ApiSettings.adminEmails(" OPS@example.test , ,");
+        assertEquals(Set.of("ops@example.test"), emails);
+        assertTrue(AdminRoutes.isAdmin(flagged, Set.of()));
+        assertTrue(AdminRoutes.isAdmin(listed, emails));
+        assertFalse(AdminRoutes.isAdmin(plain, emails));
+        assertFalse(AdminRoutes.isAdmin(listed, Set.of()));
     }
 
     @Test
@@ -64,5 +67,14 @@ class AdminGuardTest {
         assertNull(AdminRoutes.bearer("Bearer "));
         assertNull(AdminRoutes.bearer("Bearerabc"));
         assertNull(AdminRoutes.bearer(null));
+    }
+
+    @Test
+    void prefixesMatchWholeSegments() {
+        assertTrue(AdminRoutes.under("/api/admin", AdminRoutes.PREFIX));
+        assertTrue(AdminRoutes.under("/api/admin/users", AdminRoutes.PREFIX));
+        assertFalse(AdminRoutes.under("/api/administrator", AdminRoutes.PREFIX));
+        assertTrue(AdminRoutes.under("/api/admin/security/ip-allowlist", AdminRoutes.SECURITY_PREFIX));
+        assertFalse(AdminRoutes.under("/api/admin/securityx", AdminRoutes.SECURITY_PREFIX));
     }
 }

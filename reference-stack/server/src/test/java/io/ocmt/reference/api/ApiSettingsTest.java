@@ -57,8 +57,9 @@ class ApiSettingsTest {
         assertEquals(300_000L, s.vaultBackoffMaxMs);
         assertEquals("https://localhost", s.userUiUrl);
         assertEquals("OCMT <no-reply@ocmt.test>", s.mailFrom);
-        assertNull(s.adminToken);
-        assertTrue(s.adminAllowedIps.isEmpty());
+        assertNull(s.internalAdminToken);
+        assertTrue(s.adminEmails.isEmpty());
+        assertNull(s.agentServerToken);
         assertEquals(java.util.Set.of("https://localhost"), s.allowedOrigins);
     }
 
@@ -76,7 +77,7 @@ class ApiSettingsTest {
         assertEquals("https://localhost:8443", s.userUiUrl);
         assertEquals(java.util.Set.of("https://localhost:8443", "https://a.example", "https://b.example:444"), s.allowedOrigins);
         for (String[] bad : new String[][] {{"USER_SESSION_TIMEOUT_MS", "soon"}, {"MAX_SESSIONS_PER_USER", "0"},
-                {"VAULT_SESSION_TTL_S", "-1"}, {"ADMIN_ALLOWED_IPS", "10.0.0.0/33"}, {"ALLOWED_ORIGINS", "evil"},
+                {"VAULT_SESSION_TTL_S", "-1"}, {"ADMIN_EMAILS", "ops example.test"}, {"ALLOWED_ORIGINS", "evil"},
                 {"SMTP_PORT", "70000"}, {"REDIS_URL", "http://:pw@redis:6379"}, {"REDIS_URL", "redis://:p w@r"}}) {
             ConfigurationException e = assertThrows(ConfigurationException.class,
                     () -> ApiSettings.fromEnvironment(env(bad[0], bad[1]), Switches.none()), bad[0]);
@@ -85,6 +86,28 @@ class ApiSettingsTest {
         }
         assertEquals("rediss://:pw@redis:6380", ApiSettings.fromEnvironment(env("REDIS_URL", "rediss://:pw@redis:6380"),
                 Switches.none()).redisUrl);
+    }
+
+    @Test
+    void adminAllowedIpsStopsStartupPointingAtTheTable() {
+        for (Map<String, String> env : java.util.List.of(env("ADMIN_ALLOWED_IPS", "10.0.0.0/8"), Map.of("ADMIN_ALLOWED_IPS", "10.0.0.0/8"))) {
+            ConfigurationException e = assertThrows(ConfigurationException.class, () -> ApiSettings.fromEnvironment(env, Switches.none()));
+            assertTrue(e.getMessage().startsWith("ADMIN_ALLOWED_IPS is not read: OCMT keeps the admin IP allowlist in the"
+                    + " admin_ip_allowlist table"), e.getMessage());
+        }
+        assertNull(ApiSettings.fromEnvironment(Map.of("ADMIN_ALLOWED_IPS", " "), Switches.none()), "empty means unset");
+    }
+
+    @Test
+    void adminTokenIsNotReadButWarnedAbout() {
+        ApiSettings s = ApiSettings.fromEnvironment(env("ADMIN_TOKEN", "ui-secret-value"), Switches.none());
+        assertNull(s.internalAdminToken, "ADMIN_TOKEN is not the admin API's token");
+        java.util.List<String> warnings = ApiSettings.warnings(Map.of("ADMIN_TOKEN", "ui-secret-value"));
+        assertEquals(1, warnings.size());
+        assertTrue(warnings.get(0).startsWith("ADMIN_TOKEN is set but not read"), warnings.get(0));
+        assertFalse(warnings.get(0).contains("ui-secret-value"));
+        assertTrue(ApiSettings.warnings(Map.of()).isEmpty());
+        assertEquals("tok", ApiSettings.fromEnvironment(env("INTERNAL_ADMIN_TOKEN", " tok "), Switches.none()).internalAdminToken);
     }
 
     @Test

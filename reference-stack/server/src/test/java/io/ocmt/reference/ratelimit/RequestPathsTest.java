@@ -30,24 +30,31 @@ class RequestPathsTest {
             "/api\\auth\\verify",
             "%2Fapi%2Fauth%2Fverify",
     })
-    void everySpellingOfVerifyIsStrictAuthPlusGeneral(String target) {
-        assertEquals(List.of(Limiter.STRICT_AUTH, Limiter.GENERAL_API), RequestPaths.limitersFor(target), target);
+    void everySpellingOfVerifyIsGeneralThenStrictAuth(String target) {
+        assertEquals(List.of(Limiter.GENERAL_API, Limiter.STRICT_AUTH), RequestPaths.limitersFor(target), target);
     }
 
     @ParameterizedTest
     @CsvSource({
-            "/api/auth/login, strictAuth generalApi",
-            "/API/AUTH/LOGIN/, strictAuth generalApi",
-            "/api/vault/unlock, vaultUnlock generalApi",
-            "/api/vault/Unlock//, vaultUnlock generalApi",
-            "/api/vault/recover, recovery generalApi",
-            "/api/vault/recover%3Fx, generalApi",
-            "/api, generalApi",
-            "/api/, generalApi",
-            "/API, generalApi",
-            "/api/auth/me, generalApi",
-            "/api/auth/verify/extra, generalApi",
-            "/api/anything/at/all, generalApi",
+            "/api/auth/login, general-api login",
+            "/API/AUTH/LOGIN/, general-api login",
+            "/api/vault/unlock, general-api vault-unlock",
+            "/api/vault/Unlock//, general-api vault-unlock",
+            "/api/vault/recover, general-api recovery",
+            "/api/vault/recover%3Fx, general-api",
+            "/api/auth/sessions, general-api sessions",
+            "/API/Auth/Sessions/, general-api sessions",
+            "/api/auth/sessions/0b7e0c36-7d1c-4d1e-9d55-7f6a2c1e9a10, general-api sessions",
+            "/api/auth/sessions/a/b, general-api sessions",
+            "/api/auth/sessionsx, general-api",
+            "/api, general-api",
+            "/api/, general-api",
+            "/API, general-api",
+            "/api/auth/me, general-api",
+            "/api/auth/verify/extra, general-api",
+            "/api/anything/at/all, general-api",
+            "/api/admin/users, general-api",
+            "/api/internal/metrics/wake, general-api",
             "/health, ''",
             "/, ''",
             "/apix, ''",
