@@ -67,35 +67,52 @@ final class BrokenStack {
     }
 
     private static SuiteOutcome run(Class<?> suite, List<DiscoverySelector> selectors, Map<String, String> overrides, String... switches) {
-        List<Event> finished = EngineTestKit.engine("junit-jupiter")
+        List<Event> events = EngineTestKit.engine("junit-jupiter")
                 .selectors(selectors.toArray(DiscoverySelector[]::new))
                 .configurationParameter(OcmtExtension.SWITCHES, String.join(",", switches))
                 .configurationParameter(OcmtExtension.OVERRIDES, overrides.entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")))
                 .execute()
                 .allEvents()
+                .list();
+        List<Event> finished = events.stream()
                 .filter(e -> e.getType() == EventType.FINISHED)
                 .filter(e -> e.getTestDescriptor().isTest() || e.getPayload(TestExecutionResult.class)
                         .map(r -> r.getStatus() != TestExecutionResult.Status.SUCCESSFUL).orElse(false))
                 .toList();
         Map<String, TestExecutionResult> results = new TreeMap<>();
+        // A test a condition skipped did not run: recorded as not verified, so it can never pass as "did not fail".
+        events.stream().filter(e -> e.getType() == EventType.SKIPPED).forEach(e -> results.put(name(e),
+                TestExecutionResult.aborted(new org.opentest4j.TestAbortedException("skipped: " + e.getPayload(String.class).orElse("")))));
         for (Event e : finished) {
-            // Dynamic tests carry their factory's method as source; their display name tells them apart.
-            boolean dynamic = e.getTestDescriptor().getUniqueId().getLastSegment().getType().equals("dynamic-test");
-            String name = dynamic ? e.getTestDescriptor().getDisplayName() : e.getTestDescriptor().getSource()
-                    .filter(MethodSource.class::isInstance).map(s -> ((MethodSource) s).getMethodName())
-                    .orElse(e.getTestDescriptor().getDisplayName());
-            results.put(name, e.getPayload(TestExecutionResult.class).orElseThrow());
+            results.put(name(e), e.getPayload(TestExecutionResult.class).orElseThrow());
         }
         String broken = String.join(",", switches) + (overrides.isEmpty() ? "" : " and " + overrides.keySet() + " overridden");
         return new SuiteOutcome(suite.getSimpleName(), broken, results);
     }
 
+    /** Dynamic tests carry their factory's method as source; their display name tells them apart. */
+    private static String name(Event e) {
+        boolean dynamic = e.getTestDescriptor().getUniqueId().getLastSegment().getType().equals("dynamic-test");
+        return dynamic ? e.getTestDescriptor().getDisplayName() : e.getTestDescriptor().getSource()
+                .filter(MethodSource.class::isInstance).map(s -> ((MethodSource) s).getMethodName())
+                .orElse(e.getTestDescriptor().getDisplayName());
+    }
+
     record SuiteOutcome(String suite, String switches, Map<String, TestExecutionResult> results) {
 
+        /** Failed: the check judged the target wrong (or the suite broke). Not aborted: that is "not verified". */
         List<String> failed() {
-            return results.entrySet().stream().filter(e -> e.getValue().getStatus() != TestExecutionResult.Status.SUCCESSFUL)
-                    .map(Map.Entry::getKey).toList();
+            return with(TestExecutionResult.Status.FAILED);
+        }
+
+        /** Not verified: aborted by the check, or skipped for a grant. */
+        List<String> aborted() {
+            return with(TestExecutionResult.Status.ABORTED);
+        }
+
+        private List<String> with(TestExecutionResult.Status status) {
+            return results.entrySet().stream().filter(e -> e.getValue().getStatus() == status).map(Map.Entry::getKey).toList();
         }
 
         Optional<String> message(String test) {
@@ -122,16 +139,35 @@ final class BrokenStack {
     /** Failures say which suite, which broken controls, and every test's outcome. */
     static final class OutcomeAssert extends AbstractAssert<OutcomeAssert, SuiteOutcome> {
 
+        private List<String> mayAbort = List.of();
+
         OutcomeAssert(SuiteOutcome actual) {
             super(actual, OutcomeAssert.class);
         }
 
-        /** Exactly these tests failed: the broken control is caught, and by nothing else. */
+        /**
+         * Exactly these tests failed, and every other test ran and passed (none was aborted or
+         * skipped unless {@link #abortedOnly} said so): the broken control is caught, by nothing else.
+         */
         OutcomeAssert failedOnly(String... tests) {
             isNotNull();
             if (!actual.failed().equals(List.of(tests).stream().sorted().toList())) {
                 failWithMessage("Expected exactly %s to fail, but %s failed.%n%s", List.of(tests), actual.failed(), actual);
             }
+            if (!mayAbort.containsAll(actual.aborted())) {
+                failWithMessage("Expected every test but %s to run and pass, but %s were not verified.%n%s", List.of(tests),
+                        actual.aborted(), actual);
+            }
+            return this;
+        }
+
+        /** Exactly these tests were not verified (aborted or skipped), each for a reason the environment explains. */
+        OutcomeAssert abortedOnly(String... tests) {
+            isNotNull();
+            if (!actual.aborted().equals(List.of(tests).stream().sorted().toList())) {
+                failWithMessage("Expected exactly %s not to be verified, but %s were.%n%s", List.of(tests), actual.aborted(), actual);
+            }
+            mayAbort = List.of(tests);
             return this;
         }
 
