@@ -141,7 +141,8 @@ public final class LoginBudget {
 
     private Address address(String name, Http http) {
         // Without a client (unit tests) the budget only plans.
-        Address observed = new Address(name, http == null ? null : http.judgingRateLimits().with(new Observer(name)));
+        Address observed = new Address(name, http == null ? null
+                : http.judgingRateLimits().with(new Observer(name, http.proxy().isPresent())));
         Map<Route, State> byRoute = new EnumMap<>(Route.class);
         for (Route r : Route.values()) {
             byRoute.put(r, new State());
@@ -171,16 +172,31 @@ public final class LoginBudget {
         return runner;
     }
 
+    /**
+     * {@code http}, with this runner's login and verification answers read by the budget: whatever
+     * sends them (the rate-limit checks spend this runner's budget on purpose), the budget then knows.
+     */
+    public Http observing(Http http) {
+        return http.with(new Observer(runner.name, false));
+    }
+
     /** Reads every login and verification answer on its address. */
     private final class Observer implements Filter {
         private final String address;
+        private final boolean proxy;
 
-        Observer(String address) {
+        Observer(String address, boolean proxy) {
             this.address = address;
+            this.proxy = proxy;
         }
 
         @Override
         public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification spec, FilterContext ctx) {
+            boolean proxied = request.getProxySpecification() != null;
+            if (proxied != proxy) {
+                // Through a proxy the target counts the proxy's address; without one, this runner's.
+                return ctx.next(request, spec);
+            }
             Response response = ctx.next(request, spec);
             URI uri = URI.create(request.getURI());
             Route.of(request.getMethod(), uri.getRawPath() == null ? "/" : uri.getRawPath()).ifPresent(route ->

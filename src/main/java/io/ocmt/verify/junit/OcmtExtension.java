@@ -63,6 +63,13 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
 
     public static final String SWITCHES = "ocmt.reference.switches";
     public static final String OVERRIDES = "ocmt.overrides";
+    /**
+     * A name under which the opened target outlives the run, for a later run in this JVM to reuse
+     * with a budget and fixtures of its own: how a self-test runs the suites twice against one stack.
+     * {@link #closeKept} ends it.
+     */
+    public static final String KEEP = "ocmt.reference.keep";
+    private static final Map<String, Targets.Opened> KEPT = new java.util.concurrent.ConcurrentHashMap<>();
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(OcmtExtension.class);
     private static final Logger LOG = LoggerFactory.getLogger(OcmtExtension.class);
     /** The budget of the run's own target (not a self-test's broken stack), for the end-of-run summary. */
@@ -81,12 +88,12 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
         Target target = run.target();
         Class<?> type = parameter.getParameter().getType();
         if (type == Http.class) {
-            return Http.to(target);
+            return run.http();
         }
         if (type == AuthClient.class) {
             // One per test (or test factory): closing it revokes every session the test made.
             return context.getStore(NAMESPACE).getOrComputeIfAbsent(AuthClient.class,
-                    k -> new Closing<>(new AuthClient(Http.to(target), mailbox(context, target), reservation(context))),
+                    k -> new Closing<>(new AuthClient(run.http(), mailbox(context, target), reservation(context))),
                     Closing.class).value();
         }
         if (type == Session.class) {
@@ -174,6 +181,21 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
         return run(context).target();
     }
 
+    /** Closes a target kept under {@code name} ({@value #KEEP}) by earlier runs in this JVM. */
+    public static void closeKept(String name) {
+        KEPT.keySet().removeIf(key -> {
+            if (!key.startsWith(name + ":")) {
+                return false;
+            }
+            try {
+                KEPT.get(key).close();
+            } catch (Exception e) {
+                LOG.warn("closing the kept target {}: {}", key, e.getMessage());
+            }
+            return true;
+        });
+    }
+
     /** The budget of the run's own target, once a test opened it. */
     public static Optional<LoginBudget> mainBudget() {
         return Optional.ofNullable(mainBudget);
@@ -191,8 +213,9 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
             }
             overrides.put("ocmt." + line.substring(0, eq).strip(), line.substring(eq + 1).strip());
         }));
-        OpenedTarget opened = context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent("target:" + switches + overrides, k -> OpenedTarget.open(switches, overrides), OpenedTarget.class);
+        Optional<String> keep = context.getConfigurationParameter(KEEP).filter(k -> !k.isBlank());
+        OpenedTarget opened = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("target:" + switches + overrides,
+                k -> OpenedTarget.open(switches, overrides, keep.map(name -> name + ":" + switches + overrides)), OpenedTarget.class);
         opened.check();
         return opened;
     }
@@ -206,21 +229,28 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
         private SharedSession shared;
         private Fixture<SessionLifecycle> lifecycle;
         private final List<AutoCloseable> clients = new ArrayList<>();
+        private final boolean kept;
 
-        private OpenedTarget(Targets.Opened opened, RuntimeException failure, LoginBudget budget) {
+        private OpenedTarget(Targets.Opened opened, RuntimeException failure, LoginBudget budget, boolean kept) {
             this.opened = opened;
             this.failure = failure;
             this.budget = budget;
+            this.kept = kept;
         }
 
-        static OpenedTarget open(Set<String> switches, Map<String, String> overrides) {
-            Targets.Opened opened;
-            try {
-                opened = Targets.open(Environments.fromSystem(overrides), switches, Environments.projectDir(), overrides);
-            } catch (ConfigException e) {
-                return new OpenedTarget(null, e, null);
-            } catch (RuntimeException e) {
-                return new OpenedTarget(null, new ConfigException("Cannot open the target: " + e.getMessage(), e), null);
+        static OpenedTarget open(Set<String> switches, Map<String, String> overrides, Optional<String> keep) {
+            Targets.Opened opened = keep.map(KEPT::get).orElse(null);
+            if (opened == null) {
+                try {
+                    opened = Targets.open(Environments.fromSystem(overrides), switches, Environments.projectDir(), overrides);
+                } catch (ConfigException e) {
+                    return new OpenedTarget(null, e, null, false);
+                } catch (RuntimeException e) {
+                    return new OpenedTarget(null, new ConfigException("Cannot open the target: " + e.getMessage(), e), null, false);
+                }
+                if (keep.isPresent()) {
+                    KEPT.put(keep.get(), opened);
+                }
             }
             Target target = opened.target();
             if (switches.isEmpty() && overrides.isEmpty()) {
@@ -239,7 +269,7 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
                     LOG.warn("Could not read the login budget at the start: {}", Redactor.text(String.valueOf(e.getMessage())));
                 }
             }
-            return new OpenedTarget(opened, null, budget);
+            return new OpenedTarget(opened, null, budget, keep.isPresent());
         }
 
         void check() {
@@ -258,9 +288,14 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
             return budget;
         }
 
+        /** This runner's client: whatever it sends to the login routes, the budget reads. */
+        Http http() {
+            return budget().observing(Http.to(target()));
+        }
+
         /** A client of the run's own, for a shared fixture: its sessions end when the run does. */
         private AuthClient client(ExtensionContext context, String who, LoginNeed need) {
-            AuthClient auth = new AuthClient(Http.to(target()), mailbox(context, target()), budget.reserve(who, need));
+            AuthClient auth = new AuthClient(http(), mailbox(context, target()), budget.reserve(who, need));
             synchronized (clients) {
                 clients.add(auth);
             }
@@ -294,7 +329,7 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
                     }
                 }
             }
-            if (opened != null) {
+            if (opened != null && !kept) {
                 opened.close();
             }
         }

@@ -51,7 +51,8 @@ public final class RateLimitLedger implements Filter {
             byRoute.merge(route, 1, Integer::sum);
         }
         Response response = ctx.next(request, responseSpec);
-        boolean forwarding = false;
+        // Through a proxy the target counts the proxy's address, not this runner's.
+        boolean forwarding = request.getProxySpecification() != null;
         for (Header h : request.getHeaders()) {
             String n = h.getName().toLowerCase(Locale.ROOT);
             forwarding |= n.equals("x-forwarded-for") || n.equals("x-real-ip") || n.equals("forwarded");

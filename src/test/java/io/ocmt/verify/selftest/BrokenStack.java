@@ -66,9 +66,27 @@ final class BrokenStack {
         return run(suite, selectors, Map.of(), switches);
     }
 
+    /**
+     * Several suites in one run, in the order failsafe gives them (RateLimitIT last), against the
+     * hardened stack kept under {@code keep} for the next call with the same name: a second run
+     * then meets the budget the first one spent. {@link OcmtExtension#closeKept} ends the stack.
+     */
+    static SuiteOutcome runKept(String keep, Class<?>... suites) {
+        List<DiscoverySelector> selectors = java.util.Arrays.stream(suites).map(c -> (DiscoverySelector) selectClass(c)).toList();
+        return run(String.join("+", java.util.Arrays.stream(suites).map(Class::getSimpleName).toList()), selectors, Map.of(), keep);
+    }
+
     private static SuiteOutcome run(Class<?> suite, List<DiscoverySelector> selectors, Map<String, String> overrides, String... switches) {
+        return run(suite.getSimpleName(), selectors, overrides, "", switches);
+    }
+
+    private static SuiteOutcome run(String suite, List<DiscoverySelector> selectors, Map<String, String> overrides, String keep,
+                                    String... switches) {
         List<Event> events = EngineTestKit.engine("junit-jupiter")
                 .selectors(selectors.toArray(DiscoverySelector[]::new))
+                .configurationParameter(OcmtExtension.KEEP, keep)
+                // As failsafe runs them (see the pom): the rate-limit suite after every other one.
+                .configurationParameter("junit.jupiter.testclass.order.default", "org.junit.jupiter.api.ClassOrderer$OrderAnnotation")
                 .configurationParameter(OcmtExtension.SWITCHES, String.join(",", switches))
                 .configurationParameter(OcmtExtension.OVERRIDES, overrides.entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")))
@@ -88,7 +106,7 @@ final class BrokenStack {
             results.put(name(e), e.getPayload(TestExecutionResult.class).orElseThrow());
         }
         String broken = String.join(",", switches) + (overrides.isEmpty() ? "" : " and " + overrides.keySet() + " overridden");
-        return new SuiteOutcome(suite.getSimpleName(), broken, results);
+        return new SuiteOutcome(suite, broken, results);
     }
 
     /** Dynamic tests carry their factory's method as source; their display name tells them apart. */
