@@ -48,7 +48,23 @@ public final class RequestCount {
 
     /** One line per route and the total, for the console and the report. */
     public static String describe() {
-        Map<String, Integer> counts = new TreeMap<>(snapshot());
+        return describe(snapshot());
+    }
+
+    /** The requests sent since {@code before} (a {@link #snapshot()}), described the same way. */
+    public static String since(Map<String, Integer> before) {
+        Map<String, Integer> delta = new TreeMap<>();
+        snapshot().forEach((route, n) -> {
+            int d = n - before.getOrDefault(route, 0);
+            if (d > 0) {
+                delta.put(route, d);
+            }
+        });
+        return describe(delta);
+    }
+
+    private static String describe(Map<String, Integer> snapshot) {
+        Map<String, Integer> counts = new TreeMap<>(snapshot);
         int total = counts.values().stream().mapToInt(Integer::intValue).sum();
         StringBuilder out = new StringBuilder("Requests this run sent: " + total + "\n");
         counts.forEach((route, n) -> out.append(String.format("%6d  %s%n", n, route)));

@@ -4,7 +4,9 @@ import static io.ocmt.verify.selftest.BrokenStack.assertThat;
 import static io.ocmt.verify.selftest.BrokenStack.runKept;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ocmt.verify.http.RequestCount;
 import io.ocmt.verify.junit.OcmtExtension;
+import io.ocmt.verify.report.Redactor;
 import io.ocmt.verify.suites.AdminGuardIT;
 import io.ocmt.verify.suites.MagicLinkAuthIT;
 import io.ocmt.verify.suites.RateLimitIT;
@@ -15,8 +17,11 @@ import io.qameta.allure.Allure;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Severity;
 import io.qameta.allure.SeverityLevel;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a real OCMT taught the suite: its login budget (10 logins and 5 verifications per 15 minutes
@@ -32,6 +37,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Self-test: a spent login budget is not verified, never a product failure")
 class LoginBudgetSelfTestIT {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LoginBudgetSelfTestIT.class);
     private static final String KEEP = "login-budget";
     private static final Class<?>[] SUITES = {MagicLinkAuthIT.class, SessionLifetimeIT.class, TokenRejectionIT.class,
             SecretsAtRestIT.class, AdminGuardIT.class, RateLimitIT.class};
@@ -40,13 +46,15 @@ class LoginBudgetSelfTestIT {
     @DisplayName("The first run judges every auth, session, encryption and vault test; the second, within the window, fails none")
     void aSecondRunWithinTheWindowIsNotVerifiedNotFailed() {
         try {
+            Map<String, Integer> start = RequestCount.snapshot();
             BrokenStack.SuiteOutcome first = runKept(KEEP, SUITES);
-            Allure.addAttachment("First run", "text/plain", first.toString(), ".txt");
+            report("First run", first, start);
             // OCMT's windows are longer than a run may wait, so only the window check is left unjudged.
             assertThat(first).abortedOnly("windowsEnd").failedOnly();
 
+            Map<String, Integer> between = RequestCount.snapshot();
             BrokenStack.SuiteOutcome second = runKept(KEEP, SUITES);
-            Allure.addAttachment("Second run", "text/plain", second.toString(), ".txt");
+            report("Second run", second, between);
             assertThat(second.failed()).as("product failures in the second run, which only met a spent budget:%n%s", second).isEmpty();
             assertThat(second.aborted()).as("tests of the second run not verified").contains("magicLinkLogsIn",
                     "sessionLimitEvictsLeastRecentlyActive", "logoutEndsThatSession", "absoluteLifetimeIsEnforced", "canaryIsEncryptedAtRest");
@@ -57,5 +65,15 @@ class LoginBudgetSelfTestIT {
         } finally {
             OcmtExtension.closeKept(KEEP);
         }
+    }
+
+    /** Counts of judged, not verified and failed tests, and the requests the run sent per route: the closing note's numbers. */
+    private static void report(String name, BrokenStack.SuiteOutcome outcome, Map<String, Integer> before) {
+        int all = outcome.results().size();
+        String text = name + ": " + (all - outcome.aborted().size() - outcome.failed().size()) + " judged and passed, "
+                + outcome.failed().size() + " failed, " + outcome.aborted().size() + " not verified " + outcome.aborted() + "\n"
+                + RequestCount.since(before) + "\n" + outcome;
+        LOG.info("{}", Redactor.text(text));
+        Allure.addAttachment(name, "text/plain", Redactor.text(text), ".txt");
     }
 }
