@@ -56,9 +56,13 @@ public final class SessionLifecycle {
     private final Session revoked;
     private final List<Session> revokedByOthers;
     private final Session survivor;
+    private final Step evictedAnswer;
+    private final Step loggedOutAnswer;
+    private final Step revokedAnswer;
 
     private SessionLifecycle(int maxPerUser, Part eviction, Part logout, Part revocation, Part revokeOthers, Session evicted,
-                             Session loggedOut, Session revoked, List<Session> revokedByOthers, Session survivor) {
+                             Session loggedOut, Session revoked, List<Session> revokedByOthers, Session survivor,
+                             Step evictedAnswer, Step loggedOutAnswer, Step revokedAnswer) {
         this.maxPerUser = maxPerUser;
         this.eviction = eviction;
         this.logout = logout;
@@ -69,6 +73,9 @@ public final class SessionLifecycle {
         this.revoked = revoked;
         this.revokedByOthers = List.copyOf(revokedByOthers);
         this.survivor = survivor;
+        this.evictedAnswer = evictedAnswer;
+        this.loggedOutAnswer = loggedOutAnswer;
+        this.revokedAnswer = revokedAnswer;
     }
 
     /**
@@ -111,13 +118,15 @@ public final class SessionLifecycle {
                     : i == max ? ", the newest" : ", more recently active, after login " + (max + 1)), auth.me(sessions.get(i)), i == 0 ? 401 : 200));
         }
         Session evicted = sessions.get(0);
+        Step evictedAnswer = evictionSteps.get(evictionSteps.size() - (max + 1));
         List<Session> alive = new ArrayList<>(sessions.subList(1, sessions.size()));
 
         List<Step> logoutSteps = new ArrayList<>();
         Session leaving = alive.get(0);
         Session staying = alive.get(1);
         logoutSteps.add(step("logout of session 2", auth.logout(leaving), 200));
-        logoutSteps.add(step("the logged-out session 2", auth.me(leaving), 401));
+        Step loggedOutAnswer = step("the logged-out session 2", auth.me(leaving), 401);
+        logoutSteps.add(loggedOutAnswer);
         logoutSteps.add(step("the user's other session 3, not logged out", auth.me(staying), 200));
         alive.remove(leaving);
 
@@ -129,7 +138,8 @@ public final class SessionLifecycle {
         }
         String id = auth.idOf(target);
         revocationSteps.add(step("DELETE of session " + (sessions.indexOf(target) + 1) + " by id, from the newest", auth.revoke(revoker, id), 200));
-        revocationSteps.add(step("the revoked session", auth.me(target), 401));
+        Step revokedAnswer = step("the revoked session", auth.me(target), 401);
+        revocationSteps.add(revokedAnswer);
         revocationSteps.add(step("the session that revoked it", auth.me(revoker), 200));
         alive.remove(target);
 
@@ -150,7 +160,7 @@ public final class SessionLifecycle {
                 new Part("Logout of one session (" + email + ")", logoutSteps),
                 new Part("Revocation of one session by id (" + email + ")", revocationSteps),
                 new Part("Revoke all other sessions (" + email + ")", othersSteps),
-                evicted, leaving, target, others, current);
+                evicted, leaving, target, others, current, evictedAnswer, loggedOutAnswer, revokedAnswer);
     }
 
     private static Session more(AuthClient auth, String email, List<Session> alive, List<Step> steps) {
@@ -186,6 +196,23 @@ public final class SessionLifecycle {
     /** The revoke-others answer, each older session asked again, the current one asked. */
     public Part revokeOthers() {
         return revokeOthers;
+    }
+
+    /**
+     * The answers to the evicted, the logged-out and the revoked session, asked right after the step
+     * that should have ended it: later steps (revoke-others) would end a session the step missed,
+     * so only these show what the step did.
+     */
+    public Step evictedAnswer() {
+        return evictedAnswer;
+    }
+
+    public Step loggedOutAnswer() {
+        return loggedOutAnswer;
+    }
+
+    public Step revokedAnswer() {
+        return revokedAnswer;
     }
 
     /** The least recently active session when one login too many arrived. */

@@ -97,7 +97,9 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
                     Closing.class).value();
         }
         if (type == Session.class) {
-            return run.shared(context).current();
+            // Checked and kept for this test before it started, where a spent budget can still abort it.
+            Session kept = context.getStore(NAMESPACE).get(Session.class, Session.class);
+            return kept != null ? kept : run.shared(context).current();
         }
         if (type == SessionLifecycle.class) {
             return run.lifecycle(context).get();
@@ -125,7 +127,7 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
         context.getStore(NAMESPACE).put(LoginBudget.Reservation.class, new Closing<>(reservation));
         for (Parameter p : method.getParameters()) {
             if (p.getType() == Session.class && p.isAnnotationPresent(SharedLogin.class)) {
-                run.shared(context).current();
+                context.getStore(NAMESPACE).put(Session.class, run.shared(context).current());
             } else if (p.getType() == SessionLifecycle.class) {
                 run.lifecycle(context).get();
             }

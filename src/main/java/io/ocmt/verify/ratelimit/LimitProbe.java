@@ -161,7 +161,11 @@ public final class LimitProbe {
      */
     private boolean startsNewWindow(Sent first, Sent previous, Sent s) {
         LimitHeaders h = s.headers();
-        return h.limit().orElse(-1) == limit.limit() && h.remaining().orElse(-1) == limit.limit()
+        // Only once request 1's window is over can a new one open; before that, a whole budget and a
+        // later end are another replica's own count, which is the miscount the check is about.
+        boolean firstWindowOver = first.headers().windowEnd(first.receivedAt())
+                .map(end -> !s.receivedAt().isBefore(end.minusSeconds(1))).orElse(false);
+        return firstWindowOver && h.limit().orElse(-1) == limit.limit() && h.remaining().orElse(-1) == limit.limit()
                 && previous.headers().remaining().orElse(Long.MAX_VALUE) < limit.limit()
                 && h.reset().isPresent() && first.headers().reset().isPresent()
                 && h.reset().getAsLong() > first.headers().reset().getAsLong();

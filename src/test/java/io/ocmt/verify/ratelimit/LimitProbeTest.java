@@ -44,6 +44,12 @@ class LimitProbeTest {
             this.windowEnd = Instant.now().getEpochSecond() + windowSeconds;
         }
 
+        /** The first window is at its end now, so a roll to the next one is what a real clock would allow. */
+        FakeLimiter endingNow() {
+            windowEnd = Instant.now().getEpochSecond();
+            return this;
+        }
+
         FakeLimiter used(int n) {
             counts[0] = n;
             counts[1] = n;
@@ -54,7 +60,8 @@ class LimitProbeTest {
             if (sent == rollAfter) {
                 counts[0] = 0;
                 counts[1] = 0;
-                windowEnd += 1;
+                // The next window is a whole window long, and ends later than the last.
+                windowEnd = Math.max(windowEnd + 1, Instant.now().getEpochSecond() + windowSeconds);
             }
             int replica = sent++ % replicas;
             int count = ++counts[replica];
@@ -184,16 +191,26 @@ class LimitProbeTest {
     @Test
     void aShortWindowEndingMidwayIsJudgedFromTheNextWindowOnce() {
         Policy.RateLimit shortWindow = new Policy.RateLimit("authentication", "POST", "/api/auth/login", 5, 5);
-        FakeLimiter limiter = new FakeLimiter(5, 5);
+        FakeLimiter limiter = new FakeLimiter(5, 5).endingNow();
         limiter.rollAfter = 3;
         LimitProbe.Result result = new LimitProbe(shortWindow, 10, limiter::next).exactLimit();
         assertThat(result.findings()).isEmpty();
         assertThat(limiter.sent).as("three in the ending window, six in the next").isEqualTo(9);
     }
 
+    /** Two replicas whose windows began a little apart: a whole budget and a later end, long before request 1's window is over. */
+    @Test
+    void anotherReplicasWindowIsAMiscountNotANewWindow() {
+        FakeLimiter limiter = new FakeLimiter(5, 900);
+        limiter.replicas = 2;
+        limiter.rollAfter = 1;
+        LimitProbe.Result result = new LimitProbe(AUTH, NO_WAIT, limiter::next).exactLimit();
+        assertThat(texts(result.findings())).anySatisfy(t -> assertThat(t).contains("request 6 was not refused"));
+    }
+
     @Test
     void aLongWindowEndingMidwayStopsTheCheckInsteadOfSpendingMore() {
-        FakeLimiter limiter = new FakeLimiter(5, 900).used(2);
+        FakeLimiter limiter = new FakeLimiter(5, 900).used(2).endingNow();
         limiter.rollAfter = 2;
         assertThatThrownBy(() -> new LimitProbe(AUTH, NO_WAIT, limiter::next).exactLimit())
                 .hasMessageContaining("the window ended during the check")

@@ -69,7 +69,8 @@ public class TokenRejectionIT {
         char last = token.charAt(token.length() - 1);
         String oneChanged = token.substring(0, token.length() - 1) + (last == '0' ? '1' : '0');
 
-        // The dead tokens come from the run's session lifecycle, whose steps ended them; each is asked again here.
+        // The dead tokens come from the run's session lifecycle: judged on the answer right after the step that
+        // ended each, since its later steps (revoke-others) would end a session an earlier step missed.
         List<Case> cases = new ArrayList<>();
         cases.add(new Case("no token", AUTH_REQUIRED, null, () -> auth.me(Map.of())));
         cases.add(new Case("empty token", null, null, () -> auth.me(Map.of(header, ""))));
@@ -79,9 +80,9 @@ public class TokenRejectionIT {
         cases.add(new Case("live token in the query string", AUTH_REQUIRED, null, () -> auth.get("/api/auth/me?token=" + token, Map.of())));
         cases.add(new Case("live token as a Bearer header", AUTH_REQUIRED, null,
                 () -> auth.me(Map.of("Authorization", "Bearer " + token))));
-        cases.add(new Case("revoked token", INVALID_SESSION, lifecycle.revocation(), () -> auth.me(lifecycle.revoked())));
-        cases.add(new Case("logged-out token", INVALID_SESSION, lifecycle.logout(), () -> auth.me(lifecycle.loggedOut())));
-        cases.add(new Case("token of an evicted session", INVALID_SESSION, lifecycle.eviction(), () -> auth.me(lifecycle.evicted())));
+        cases.add(new Case("revoked token", INVALID_SESSION, lifecycle.revocation(), () -> lifecycle.revokedAnswer().answer()));
+        cases.add(new Case("logged-out token", INVALID_SESSION, lifecycle.logout(), () -> lifecycle.loggedOutAnswer().answer()));
+        cases.add(new Case("token of an evicted session", INVALID_SESSION, lifecycle.eviction(), () -> lifecycle.evictedAnswer().answer()));
         Map<String, Case> byName = new LinkedHashMap<>();
         cases.forEach(c -> byName.put(c.name(), c));
         return byName.values().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
