@@ -123,6 +123,7 @@ public final class LoginBudget {
         int reserved;
         int sent;
         int refused;
+        boolean refusedLast;
     }
 
     private final List<Address> addresses;
@@ -210,6 +211,7 @@ public final class LoginBudget {
         LimitHeaders h = LimitHeaders.of(answer);
         s.sent++;
         h.limit().ifPresent(l -> s.limit = OptionalLong.of(l));
+        s.refusedLast = h.refusedByLimiter();
         if (h.refusedByLimiter()) {
             s.refused++;
             s.left = OptionalLong.of(0);
@@ -258,6 +260,11 @@ public final class LoginBudget {
     private String describe(Address a, Route r, Instant now) {
         State s = states.get(a.name).get(r);
         long left = available(a, r, now);
+        if (s.refusedLast && s.resetAt != null && s.resetAt.isAfter(now)) {
+            // A refusal's headers may be another limiter's (a spent general limit refuses the login routes too).
+            return a.name + ": " + r.kind(0) + " refused (429" + (s.limit.isPresent() ? ", RateLimit-Limit " + s.limit.getAsLong() : "")
+                    + ") until " + s.resetAt.truncatedTo(ChronoUnit.SECONDS) + " (in " + Duration.between(now, s.resetAt).toSeconds() + " s)";
+        }
         String of = s.limit.isPresent() ? left + " of " + r.counted(s.limit.getAsLong()) : left == Long.MAX_VALUE
                 ? "an unknown number of " + r.kind(0) + " (no RateLimit headers seen)" : r.counted(left);
         String until = s.resetAt != null && s.resetAt.isAfter(now)

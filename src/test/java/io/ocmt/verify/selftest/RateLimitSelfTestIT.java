@@ -58,9 +58,10 @@ class RateLimitSelfTestIT {
         // check fails, the bypass check cannot use the verification budget up, and Redis holds no counter.
         assertThat(run(RateLimitIT.class, "rate-limit-per-replica")).abortedOnly(WINDOWS)
                 .failedOnly(UNLOCK_EXACT, RECOVER_EXACT, LOGIN_EXACT, VERIFY_EXACT, GENERAL_EXACT, BYPASS, REDIS)
-                .withMessage(VERIFY_EXACT, VERIFY, "request 6 was not refused", "RateLimit-Remaining", "each replica")
-                .withMessage(RECOVER_EXACT, "request 4 was not refused")
-                .withMessage(LOGIN_EXACT, "request 11 was not refused")
+                // How far it gets depends on which replica answered the budget's look: "was not refused" either way.
+                .withMessage(VERIFY_EXACT, VERIFY, "was not refused", "RateLimit-Remaining", "each replica")
+                .withMessage(RECOVER_EXACT, "was not refused")
+                .withMessage(LOGIN_EXACT, "was not refused")
                 .withMessage(REDIS, "none changed");
     }
 
