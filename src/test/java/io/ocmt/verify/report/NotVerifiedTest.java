@@ -146,6 +146,14 @@ class NotVerifiedTest {
     }
 
     @Test
+    void theReportFilesAnAssumptionsNotVerifiedUnderNotVerified() {
+        // The windowsEnd message has no grant, secret or environment in it: only its "Not verified:" says what it is.
+        assertThat("Assumption failed: Not verified: no window of this tag could be waited out:\nauthentication (login)")
+                .matches(Categories.NOT_VERIFIED_MESSAGE);
+        assertThat("expected 429, got 200").doesNotMatch(Categories.NOT_VERIFIED_MESSAGE);
+    }
+
+    @Test
     void readsFailsafesSummary() {
         assertThat(NotVerified.failsafeFailures(resource("failsafe-summary-ok.xml"))).isZero();
         assertThat(NotVerified.failsafeFailures(resource("failsafe-summary-failures.xml"))).isEqualTo(1);
