@@ -1,5 +1,6 @@
 package io.ocmt.verify.junit;
 
+import io.ocmt.verify.config.Environment;
 import io.ocmt.verify.config.Environments;
 import io.ocmt.verify.report.EffectivePolicy;
 import io.qameta.allure.Allure;
@@ -46,7 +47,7 @@ public final class SuiteReport implements BeforeAllCallback, InvocationIntercept
         }
         String text;
         try {
-            text = EffectivePolicy.describe(Environments.fromSystem());
+            text = EffectivePolicy.describe(environment(context));
         } catch (RuntimeException e) {
             return; // the preflight said why the environment does not load, and every test says it again
         }
@@ -56,6 +57,19 @@ public final class SuiteReport implements BeforeAllCallback, InvocationIntercept
             Allure.addAttachment(ATTACHMENT, "text/plain", text, ".txt");
         } finally {
             context.publishReportEntry(Map.of(FIXTURE, PREPARE, "event", "stop", "uuid", uuid));
+        }
+    }
+
+    /**
+     * The environment the suite's tests judge by: the opened target's, which the suite opens anyway (an
+     * embedded stack's addresses and grants are derived into it, so an override shows what it replaced
+     * there); where the target cannot be opened, as the run's settings load it (the tests say why).
+     */
+    private static Environment environment(ExtensionContext context) {
+        try {
+            return OcmtExtension.target(context).environment();
+        } catch (RuntimeException notOpened) {
+            return Environments.fromSystem();
         }
     }
 
