@@ -16,7 +16,7 @@ public final class Preflight {
     /**
      * The build runs it inside Maven's JVM (exec:java), where the command line's -D overrides are
      * visible; bad input ends that JVM, and so Maven, with exit status 2, which tells it apart from a
-     * failed control (1) and a check not verified (3, {@link io.ocmt.verify.report.NotVerified}).
+     * failed control (1) and a check not verified (3, {@link io.ocmt.verify.report.RunVerdict}).
      */
     public static void main(String[] args) {
         try {

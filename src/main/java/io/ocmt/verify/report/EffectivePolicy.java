@@ -26,7 +26,7 @@ public final class EffectivePolicy {
             out.append("Overrides (-Docmt.<key> and OCMT_<KEY>; a system property wins over a variable):\n");
             overrides.forEach(o -> out.append("  ").append(o.describe()).append('\n'));
         }
-        out.append("\nChecks that may end not verified without the build ending with exit status ").append(NotVerified.EXIT_STATUS).append(": ")
+        out.append("\nChecks that may end not verified without the build ending with exit status ").append(RunVerdict.EXIT_STATUS).append(": ")
                 .append(unverifiedAllowed(env)).append(".\n");
         out.append("\nEffective policy (defaults, ").append(env.file().getFileName()).append(" and the overrides above, merged):\n\n");
         out.append(env.policyYaml());
@@ -35,12 +35,12 @@ public final class EffectivePolicy {
 
     /** Which not-verified checks the run accepts: all, the tags of policy.run.allowUnverified, or none. */
     public static String unverifiedAllowed(Environment env) {
-        String all = System.getProperty(NotVerified.ALLOW_ALL, "false").strip().toLowerCase(Locale.ROOT);
+        String all = System.getProperty(RunVerdict.ALLOW_ALL, "false").strip().toLowerCase(Locale.ROOT);
         if (Boolean.parseBoolean(all)) {
-            return "all (-D" + NotVerified.ALLOW_ALL + "=true)";
+            return "all (-D" + RunVerdict.ALLOW_ALL + "=true)";
         }
         List<String> tags = env.policy().run() == null ? List.of() : env.policy().run().allowUnverified();
-        return tags == null || tags.isEmpty() ? "none (" + NotVerified.ALLOW_KEY + " is empty)"
-                : "tags " + String.join(", ", tags) + " (" + NotVerified.ALLOW_KEY + ")";
+        return tags == null || tags.isEmpty() ? "none (" + RunVerdict.ALLOW_KEY + " is empty)"
+                : "tags " + String.join(", ", tags) + " (" + RunVerdict.ALLOW_KEY + ")";
     }
 }

@@ -14,29 +14,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The step after the report: reading the run's Allure results and deciding the build's exit status. */
-class NotVerifiedTest {
+class RunVerdictTest {
 
     private static Path resource(String name) {
         try {
-            return Path.of(NotVerifiedTest.class.getResource(name).toURI());
+            return Path.of(RunVerdictTest.class.getResource(name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static List<NotVerified.Result> results(String scenario) {
-        return NotVerified.read(resource("results/" + scenario));
+    private static List<RunVerdict.Result> results(String scenario) {
+        return RunVerdict.read(resource("results/" + scenario));
     }
 
-    private static NotVerified.Result named(List<NotVerified.Result> results, String prefix) {
+    private static RunVerdict.Result named(List<RunVerdict.Result> results, String prefix) {
         return results.stream().filter(r -> r.test().startsWith(prefix)).findFirst().orElseThrow();
     }
 
     @Test
     void readsStatusChecklistItemTagsAndReasonOfEveryResultAndNothingElse() {
-        List<NotVerified.Result> results = results("not-verified");
+        List<RunVerdict.Result> results = results("not-verified");
         assertThat(results).hasSize(5);
-        NotVerified.Result windows = named(results, "windowsEnd");
+        RunVerdict.Result windows = named(results, "windowsEnd");
         assertThat(windows.status()).isEqualTo("skipped");
         assertThat(windows.feature()).isEqualTo("Rate Limiting");
         assertThat(windows.story()).isEqualTo("Test rate limiting is working");
@@ -51,8 +51,8 @@ class NotVerifiedTest {
 
     @Test
     void aDynamicTestIsNamedByItsFactoryAndDisplayNameAndHasItsClassTags() {
-        List<NotVerified.Result> results = results("not-verified");
-        NotVerified.Result vault = named(results, "vault");
+        List<RunVerdict.Result> results = results("not-verified");
+        RunVerdict.Result vault = named(results, "vault");
         assertThat(vault.test()).isEqualTo("vault › vault unlock (POST /api/vault/unlock): exactly the limit passes, summed over every"
                 + " replica, and the next request gets 429");
         assertThat(vault.tags()).containsExactly("ratelimit");
@@ -62,9 +62,9 @@ class NotVerifiedTest {
 
     @Test
     void notVerifiedAndNotAllowedEndsTheBuildWithThreeAndNamesEachItemTestAndReason() {
-        NotVerified.Decision d = NotVerified.decide(results("not-verified"), false, List.of(), 0, true);
+        RunVerdict.Decision d = RunVerdict.decide(results("not-verified"), false, List.of(), 0, true);
         assertThat(d.exitStatus()).isEqualTo(3);
-        assertThat(d.refused()).extracting(NotVerified.Result::test)
+        assertThat(d.refused()).extracting(RunVerdict.Result::test)
                 .containsExactly("newestIsFresh", "vault › vault unlock (POST /api/vault/unlock): exactly the limit passes, summed over"
                         + " every replica, and the next request gets 429", "windowsEnd");
         assertThat(d.lines()).hasSize(3);
@@ -81,13 +81,13 @@ class NotVerifiedTest {
 
     @Test
     void namedTagsAllowOnlyTheirChecks() {
-        NotVerified.Decision some = NotVerified.decide(results("not-verified"), false, List.of("ratelimit"), 0, true);
+        RunVerdict.Decision some = RunVerdict.decide(results("not-verified"), false, List.of("ratelimit"), 0, true);
         assertThat(some.exitStatus()).isEqualTo(3);
-        assertThat(some.refused()).extracting(NotVerified.Result::test).containsExactly("newestIsFresh");
+        assertThat(some.refused()).extracting(RunVerdict.Result::test).containsExactly("newestIsFresh");
         assertThat(some.allowed()).hasSize(2);
         assertThat(some.lines()).anyMatch(l -> l.startsWith("Not verified, allowed by policy.run.allowUnverified=[ratelimit]: Rate Limiting"));
 
-        NotVerified.Decision both = NotVerified.decide(results("not-verified"), false, List.of(" backup", "ratelimit"), 0, true);
+        RunVerdict.Decision both = RunVerdict.decide(results("not-verified"), false, List.of(" backup", "ratelimit"), 0, true);
         assertThat(both.exitStatus()).isZero();
         assertThat(both.refused()).isEmpty();
         assertThat(both.lines()).last().asString()
@@ -97,7 +97,7 @@ class NotVerifiedTest {
 
     @Test
     void allowUnverifiedTrueAllowsEveryOneTaggedOrNot() {
-        NotVerified.Decision d = NotVerified.decide(results("not-verified"), true, List.of(), 0, true);
+        RunVerdict.Decision d = RunVerdict.decide(results("not-verified"), true, List.of(), 0, true);
         assertThat(d.exitStatus()).isZero();
         assertThat(d.allowed()).hasSize(3);
         assertThat(d.lines()).first().asString().startsWith("Not verified, allowed by -Docmt.allowUnverified=true: Database Security");
@@ -105,38 +105,38 @@ class NotVerifiedTest {
 
     @Test
     void failuresAreLeftToFailsafeWhichEndsTheBuildWithOneAfterTheListIsPrinted() {
-        long failsafe = NotVerified.failsafeFailures(resource("failsafe-summary-failures.xml"));
-        NotVerified.Decision d = NotVerified.decide(results("failed-and-not-verified"), false, List.of(), failsafe, true);
+        long failsafe = RunVerdict.failsafeFailures(resource("failsafe-summary-failures.xml"));
+        RunVerdict.Decision d = RunVerdict.decide(results("failed-and-not-verified"), false, List.of(), failsafe, true);
         assertThat(d.exitStatus()).isZero();
         assertThat(d.failuresFailTheBuild()).isTrue();
-        assertThat(d.refused()).extracting(NotVerified.Result::test).containsExactly("windowsEnd");
+        assertThat(d.refused()).extracting(RunVerdict.Result::test).containsExactly("windowsEnd");
         assertThat(d.lines()).last().asString().startsWith("1 check not verified and not allowed (tags: ratelimit); 1 test failed as"
                 + " well, which failsafe reports next (exit status 1).");
         // Failsafe told to ignore failures would let the build pass: the not-verified list then ends it.
-        assertThat(NotVerified.decide(results("failed-and-not-verified"), false, List.of(), failsafe, false).exitStatus()).isEqualTo(3);
+        assertThat(RunVerdict.decide(results("failed-and-not-verified"), false, List.of(), failsafe, false).exitStatus()).isEqualTo(3);
     }
 
     @Test
     void aFailureOnlyAllureSawStillCounts() {
-        NotVerified.Decision d = NotVerified.decide(results("failed-and-not-verified"), false, List.of(), 0, true);
+        RunVerdict.Decision d = RunVerdict.decide(results("failed-and-not-verified"), false, List.of(), 0, true);
         assertThat(d.failed()).isEqualTo(1);
         assertThat(d.exitStatus()).isZero();
     }
 
     @Test
     void everyCheckJudgedIsExitZeroAndSaysSo() {
-        NotVerified.Decision d = NotVerified.decide(results("all-judged"), false, List.of(), 0, true);
+        RunVerdict.Decision d = RunVerdict.decide(results("all-judged"), false, List.of(), 0, true);
         assertThat(d.exitStatus()).isZero();
         assertThat(d.lines()).containsExactly("Every check that ran was judged: none is not verified.");
-        assertThat(NotVerified.read(Path.of("does-not-exist"))).isEmpty();
+        assertThat(RunVerdict.read(Path.of("does-not-exist"))).isEmpty();
     }
 
     @Test
     void brokenResultsAreNotVerifiedOnlyWhereTheReportFilesThemSoAndUnknownOnesAlways() {
-        var grant = new NotVerified.Result("t", "F", "S", Set.of("admin"), "broken",
+        var grant = new RunVerdict.Result("t", "F", "S", Set.of("admin"), "broken",
                 "Cannot open the target: Missing secret 'adminToken' for environment 'staging'.");
-        var error = new NotVerified.Result("t", "F", "S", Set.of("admin"), "broken", "NullPointerException");
-        var unknown = new NotVerified.Result("t", "F", "", Set.of(), "unknown", null);
+        var error = new RunVerdict.Result("t", "F", "S", Set.of("admin"), "broken", "NullPointerException");
+        var unknown = new RunVerdict.Result("t", "F", "", Set.of(), "unknown", null);
         assertThat(grant.notVerified()).isTrue();
         assertThat(grant.failed()).isTrue();
         assertThat(error.notVerified()).isFalse();
@@ -155,17 +155,17 @@ class NotVerifiedTest {
 
     @Test
     void readsFailsafesSummary() {
-        assertThat(NotVerified.failsafeFailures(resource("failsafe-summary-ok.xml"))).isZero();
-        assertThat(NotVerified.failsafeFailures(resource("failsafe-summary-failures.xml"))).isEqualTo(1);
+        assertThat(RunVerdict.failsafeFailures(resource("failsafe-summary-ok.xml"))).isZero();
+        assertThat(RunVerdict.failsafeFailures(resource("failsafe-summary-failures.xml"))).isEqualTo(1);
         // The fork died: no test counted, but failsafe fails the build.
-        assertThat(NotVerified.failsafeFailures(resource("failsafe-summary-crashed.xml"))).isEqualTo(1);
-        assertThat(NotVerified.failsafeFailures(Path.of("does-not-exist.xml"))).isZero();
+        assertThat(RunVerdict.failsafeFailures(resource("failsafe-summary-crashed.xml"))).isEqualTo(1);
+        assertThat(RunVerdict.failsafeFailures(Path.of("does-not-exist.xml"))).isZero();
     }
 
     @Test
     void theStepPrintsTheListAndWritesItBesideTheReport(@TempDir Path report) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = NotVerified.run(new String[] {resource("results/not-verified").toString(),
+        int status = RunVerdict.run(new String[] {resource("results/not-verified").toString(),
                 resource("failsafe-summary-ok.xml").toString(), report.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(status).isEqualTo(3);
         String printed = out.toString(StandardCharsets.UTF_8);

@@ -39,7 +39,7 @@ import org.w3c.dom.Document;
  * categories file under "Not verified" (the build fails for that one anyway). Allowed: every one with
  * {@code -Docmt.allowUnverified=true}, or those whose tag is in {@code policy.run.allowUnverified}.
  */
-public final class NotVerified {
+public final class RunVerdict {
 
     /** The build's exit status when a check is not verified and not allowed (1: a check failed; 2: bad input). */
     public static final int EXIT_STATUS = 3;
@@ -52,7 +52,7 @@ public final class NotVerified {
     private static final String ASSUMPTION = "Assumption failed: ";
     private static final Pattern NOT_VERIFIED_MESSAGE = Pattern.compile(Categories.NOT_VERIFIED_MESSAGE);
 
-    private NotVerified() {
+    private RunVerdict() {
     }
 
     /**
@@ -283,7 +283,7 @@ public final class NotVerified {
     /** Prints the list, writes it to {@value #FILE} in the report directory, and returns the exit status. */
     static int run(String[] args, PrintStream out) {
         if (args.length != 3) {
-            throw new IllegalArgumentException("usage: NotVerified <allure-results dir> <failsafe-summary.xml> <report dir>");
+            throw new IllegalArgumentException("usage: RunVerdict <allure-results dir> <failsafe-summary.xml> <report dir>");
         }
         Path report = Path.of(args[2]);
         List<String> allowedTags;
