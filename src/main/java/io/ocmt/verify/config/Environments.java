@@ -166,9 +166,37 @@ public final class Environments {
             requireProxyUrl(egress.get(i), "grants.egressProxies.urls[" + i + "]", where,
                     "an HTTP CONNECT proxy that leaves from an address of its own, e.g. http://egress-1.internal:3128");
         }
+        requireNonEmpty(env.policy(), where);
         env.secrets().forEach((logical, variable) -> {
             if (variable == null || !variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 throw new ConfigException("secrets." + logical + " must name an environment variable, not hold a value" + where + ".");
+            }
+        });
+    }
+
+    /**
+     * A list the checks iterate over must name something: an empty one would let every check over it
+     * pass without a single request, which reads as green in the report.
+     */
+    private static void requireNonEmpty(Policy p, String where) {
+        Map<String, List<?>> lists = new java.util.LinkedHashMap<>();
+        lists.put("policy.headers.responses", p.headers().responses());
+        lists.put("policy.redirect.paths", p.redirect().paths());
+        lists.put("policy.redirect.statuses", p.redirect().statuses());
+        lists.put("policy.admin.paths", p.admin().paths());
+        lists.put("policy.admin.allowlistPaths", p.admin().allowlistPaths());
+        lists.put("policy.admin.internalPaths", p.admin().internalPaths());
+        lists.put("policy.rateLimits", p.rateLimits());
+        lists.put("policy.encryption.encryptedColumns", p.encryption().encryptedColumns());
+        lists.put("policy.backup.expectedTables", p.backup().expectedTables());
+        lists.put("policy.tls.requiredProtocols", p.tls().requiredProtocols());
+        lists.put("policy.tls.allowedProtocols", p.tls().allowedProtocols());
+        lists.put("policy.tls.allowedSuites", p.tls().allowedSuites());
+        lists.put("policy.tls.allowedGroups", p.tls().allowedGroups());
+        lists.forEach((key, list) -> {
+            if (list == null || list.isEmpty()) {
+                throw new ConfigException(key + " is empty" + where + ": the checks over it would judge nothing and pass. Fix: list at "
+                        + "least one entry (see defaults.yaml), or leave the key out to keep the default.");
             }
         });
     }

@@ -41,6 +41,23 @@ public record Exchange(String method, String url, int status, Map<String, List<S
         return all("Content-Type").stream().findFirst().orElse("").toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The exchange as a report shows it: the request line and status, every header (secret ones
+     * masked) and the body cut at 4 kB, all through the {@link io.ocmt.verify.report.Redactor}. For
+     * checks whose requests were sent before the test itself (a shared fetch), so each test still
+     * shows what it judged.
+     */
+    public String asEvidence() {
+        StringBuilder out = new StringBuilder(describe()).append('\n');
+        headers.forEach((name, values) -> values.forEach(v ->
+                out.append(name).append(": ").append(io.ocmt.verify.report.Redactor.header(name, v)).append('\n')));
+        if (!body.isEmpty()) {
+            String b = io.ocmt.verify.report.Redactor.text(body);
+            out.append('\n').append(b.length() <= 4096 ? b : b.substring(0, 4096) + "\n… (" + (b.length() - 4096) + " more characters)").append('\n');
+        }
+        return out.toString();
+    }
+
     /** "GET https://host/health → 200": how findings name the response they came from. */
     public String describe() {
         return method + " " + url + " → " + status;

@@ -24,8 +24,27 @@ import org.opentest4j.TestAbortedException;
  */
 public final class RedisCounters implements AutoCloseable {
 
-    /** One counter: its key (which names limiter and client address), its count, its time to live. */
-    public record Counter(String key, long count, long ttlMs) {
+    /**
+     * One counter: its key (which names limiter and client address), its count, its time to live
+     * (negative: none), and where the value carries it (OCMT's JSON), when its window began.
+     */
+    public record Counter(String key, long count, long ttlMs, OptionalLong windowStartMs) {
+
+        public Counter(String key, long count, long ttlMs) {
+            this(key, count, ttlMs, OptionalLong.empty());
+        }
+
+        /**
+         * When the count this counter holds stops counting, seen at {@code at}: its window's start plus
+         * {@code windowMs} where the value names its start (OCMT keeps the key twice as long as the
+         * window), else when Redis drops the key; empty for a key that never expires.
+         */
+        public Optional<java.time.Instant> countsUntil(java.time.Instant at, long windowMs) {
+            if (windowStartMs.isPresent()) {
+                return Optional.of(java.time.Instant.ofEpochMilli(windowStartMs.getAsLong() + windowMs));
+            }
+            return ttlMs < 0 ? Optional.empty() : Optional.of(at.plusMillis(ttlMs));
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,10 +98,11 @@ public final class RedisCounters implements AutoCloseable {
                     return out;
                 }
                 String k = key.text();
-                OptionalLong count = count(probe.command("GET", k).text());
+                String value = probe.command("GET", k).text();
+                OptionalLong count = count(value);
                 if (count.isPresent()) {
                     long ttl = parseLong(probe.command("PTTL", k).text()).orElse(-2);
-                    out.put(k, new Counter(k, count.getAsLong(), ttl));
+                    out.put(k, new Counter(k, count.getAsLong(), ttl, windowStart(value)));
                 }
             }
         } while (!"0".equals(cursor));
@@ -95,7 +115,7 @@ public final class RedisCounters implements AutoCloseable {
         after.forEach((key, now) -> {
             Counter then = before.get(key);
             if (now.count() > (then == null ? 0 : then.count())) {
-                out.add(new Counter(key, now.count() - (then == null ? 0 : then.count()), now.ttlMs()));
+                out.add(new Counter(key, now.count() - (then == null ? 0 : then.count()), now.ttlMs(), now.windowStartMs()));
             }
         });
         return out;
@@ -113,6 +133,16 @@ public final class RedisCounters implements AutoCloseable {
         try {
             JsonNode count = JSON.readTree(value).path("count");
             return count.isIntegralNumber() ? OptionalLong.of(count.asLong()) : OptionalLong.empty();
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** OCMT's JSON entry names when its window began. */
+    static OptionalLong windowStart(String value) {
+        try {
+            JsonNode start = value == null ? null : JSON.readTree(value).path("windowStart");
+            return start != null && start.isIntegralNumber() ? OptionalLong.of(start.asLong()) : OptionalLong.empty();
         } catch (IOException e) {
             return OptionalLong.empty();
         }

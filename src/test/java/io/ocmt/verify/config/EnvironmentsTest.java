@@ -7,6 +7,7 @@ import io.ocmt.verify.junit.Grant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -244,6 +245,19 @@ class EnvironmentsTest {
             Environment shipped = Environments.load(name, repo, Map.of(), Map.of());
             assertThat(mapper.treeToValue(mapper.readTree(shipped.policyYaml()).get("policy"), Policy.class)).as(name)
                     .isEqualTo(shipped.policy());
+        }
+    }
+
+    /** An empty list would let every check over it pass without a request: one line naming the key stops the run. */
+    @Test
+    void anEmptyPolicyListStopsTheRunNamingTheKey() throws IOException {
+        file("staging", REMOTE);
+        for (String key : List.of("policy.headers.responses", "policy.redirect.paths", "policy.admin.paths", "policy.admin.internalPaths",
+                "policy.rateLimits", "policy.encryption.encryptedColumns", "policy.backup.expectedTables", "policy.tls.allowedSuites")) {
+            assertThatThrownBy(() -> load("staging", Map.of(), Map.of("ocmt." + key, "[]")))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith(key + " is empty in ")
+                    .hasMessageContaining("would judge nothing and pass");
         }
     }
 }

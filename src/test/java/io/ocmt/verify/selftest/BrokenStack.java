@@ -101,7 +101,7 @@ final class BrokenStack {
         Map<String, TestExecutionResult> results = new TreeMap<>();
         // A test a condition skipped did not run: recorded as not verified, so it can never pass as "did not fail".
         events.stream().filter(e -> e.getType() == EventType.SKIPPED).forEach(e -> results.put(name(e),
-                TestExecutionResult.aborted(new org.opentest4j.TestAbortedException("skipped: " + e.getPayload(String.class).orElse("")))));
+                TestExecutionResult.aborted(new org.opentest4j.TestAbortedException(e.getPayload(String.class).orElse("skipped")))));
         for (Event e : finished) {
             results.put(name(e), e.getPayload(TestExecutionResult.class).orElseThrow());
         }

@@ -8,6 +8,7 @@ import io.ocmt.verify.config.Target;
 import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.http.Http;
 import io.ocmt.verify.junit.Grant;
+import io.ocmt.verify.junit.NotVerified;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
 import io.ocmt.verify.report.Checklist;
@@ -28,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -143,7 +143,7 @@ public class AdminGuardIT {
     /** The environment's admin token, or the test is skipped saying which secret is missing and {@code why} it matters. */
     private static String adminToken(Target target, String why) {
         Optional<String> token = target.secrets().find(ADMIN_TOKEN_SECRET);
-        Assumptions.assumeTrue(token.isPresent(), () -> "Not verified: environment '" + target.name()
+        NotVerified.unless(token.isPresent(), () -> "Not verified: environment '" + target.name()
                 + "' grants no secret adminToken (secrets.adminToken names the variable holding the target's "
                 + "INTERNAL_ADMIN_TOKEN)" + why);
         return token.get();

@@ -14,6 +14,7 @@ import io.ocmt.verify.config.Target;
 import io.ocmt.verify.db.EncryptedValue;
 import io.ocmt.verify.db.ReadOnlyDatabase;
 import io.ocmt.verify.junit.Grant;
+import io.ocmt.verify.junit.NotVerified;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
 import io.ocmt.verify.report.Checklist;
@@ -41,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -120,7 +120,7 @@ public class BackupIT {
         Policy.BackupPolicy bp = policy.backup();
         BackupFile backup = newest(target, policy);
         Optional<String> noDatabase = ReadOnlyDatabase.unavailable(target);
-        Assumptions.assumeTrue(noDatabase.isEmpty(), () -> noDatabase.orElse(""));
+        NotVerified.unless(noDatabase.isEmpty(), () -> noDatabase.orElse(""));
         Map<String, Long> live;
         // Counted first, so the live database has had as little time as possible to move on from the backup.
         try (ReadOnlyDatabase db = ReadOnlyDatabase.open(target)) {
@@ -164,7 +164,7 @@ public class BackupIT {
         String secret = target.environment().grants().backups().passphraseSecret();
         Optional<String> value = secret == null ? Optional.empty() : target.secrets().find(secret);
         if (BackupFormat.of(backup.path()).encrypted()) {
-            Assumptions.assumeTrue(value.isPresent(), () -> "Not verified: " + backup.name() + " is encrypted and environment '"
+            NotVerified.unless(value.isPresent(), () -> "Not verified: " + backup.name() + " is encrypted and environment '"
                     + target.name() + "' grants no passphrase (grants.backups.passphraseSecret"
                     + (secret == null ? " is not set)" : " names secret '" + secret + "', which is not set)"));
         }

@@ -6,6 +6,7 @@ import io.ocmt.verify.config.Target;
 import io.ocmt.verify.db.PostgresTlsProbe;
 import io.ocmt.verify.db.RedisProbe;
 import io.ocmt.verify.junit.Grant;
+import io.ocmt.verify.junit.NotVerified;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
 import io.ocmt.verify.report.Checklist;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -83,11 +83,11 @@ public class DataStoreIT {
                 RedisProbe.Reply auth = probe.command("AUTH", password.get());
                 // A Redis without requirepass refuses AUTH; that is the other test's finding, and this one can still look.
                 boolean noPasswordConfigured = auth.isError() && auth.text().contains("without any password configured");
-                Assumptions.assumeTrue(!auth.isError() || noPasswordConfigured, () -> "Not verified: Redis at " + probe.where()
+                NotVerified.unless(!auth.isError() || noPasswordConfigured, () -> "Not verified: Redis at " + probe.where()
                         + " refused the granted password (" + auth + "); grants.redis.passwordSecret must name Redis's password");
             }
             Map<String, String> config = settings(probe);
-            Assumptions.assumeTrue(config != null, () -> "Not verified: Redis at " + probe.where()
+            NotVerified.unless(config != null, () -> "Not verified: Redis at " + probe.where()
                     + " refuses both CONFIG GET and INFO to this client (without a password the grant cannot see its settings)");
             Allure.addAttachment("Redis settings", "text/plain", config.toString(), ".txt");
             List<Finding> findings = new ArrayList<>();
@@ -159,7 +159,7 @@ public class DataStoreIT {
     @Requires(Grant.POSTGRES)
     @DisplayName("PostgreSQL refuses connections without TLS (sslmode=require)")
     void postgresRefusesPlaintext(Target target, Policy policy) {
-        Assumptions.assumeTrue(policy.datastore().postgresRequireTls(), () -> "Not verified: policy.datastore.postgresRequireTls is false in environment '"
+        NotVerified.unless(policy.datastore().postgresRequireTls(), () -> "Not verified: policy.datastore.postgresRequireTls is false in environment '"
                 + target.name() + "'");
         Grants.Postgres pg = target.environment().grants().postgres();
         String where = pg.host() + ":" + pg.port();

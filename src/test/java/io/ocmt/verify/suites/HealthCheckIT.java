@@ -5,11 +5,13 @@ import static io.ocmt.verify.report.Findings.assertNone;
 
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.health.HealthCheck;
+import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.http.Http;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.report.Checklist;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.References;
+import io.qameta.allure.Allure;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -19,6 +21,7 @@ import io.qameta.allure.SeverityLevel;
 import io.qameta.allure.Story;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,10 +41,18 @@ import org.junit.jupiter.api.TestInstance;
 public class HealthCheckIT {
 
     private List<Finding> findings;
+    private Exchange health;
 
     @BeforeAll
     void fetchHealth(Http http, Policy policy) {
-        findings = HealthCheck.judge(http.get(policy.health().path()), policy.health());
+        health = http.get(policy.health().path());
+        findings = HealthCheck.judge(health, policy.health());
+    }
+
+    /** Each test shows the one answer they all judge, fetched before them. */
+    @BeforeEach
+    void showTheAnswerJudged() {
+        Allure.addAttachment("Answer judged", "text/plain", health.asEvidence(), ".txt");
     }
 
     @Severity(SeverityLevel.MINOR)

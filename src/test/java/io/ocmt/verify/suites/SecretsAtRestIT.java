@@ -17,6 +17,7 @@ import io.ocmt.verify.db.ReadOnlyDatabase;
 import io.ocmt.verify.db.TokenHash;
 import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.junit.Grant;
+import io.ocmt.verify.junit.NotVerified;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
 import io.ocmt.verify.junit.SharedLogin;
@@ -44,7 +45,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -232,7 +232,7 @@ public class SecretsAtRestIT {
     @DisplayName("ENCRYPTION_KEY is exactly 64 hex characters and not low-entropy")
     void encryptionKeyIsStrong(Target target, Policy policy) {
         Optional<String> key = target.secrets().find("encryptionKey");
-        Assumptions.assumeTrue(key.isPresent(), () -> "Not verified: environment '" + target.name()
+        NotVerified.unless(key.isPresent(), () -> "Not verified: environment '" + target.name()
                 + "' grants no secret encryptionKey (secrets.encryptionKey names the variable that holds ENCRYPTION_KEY)");
         List<String> problems = KeyStrength.problems(key.get(), policy.encryption().keyMinEntropyPerHexChar());
         Findings.assertNone(problems.stream().map(p -> new Finding("ENCRYPTION_KEY", "secret encryptionKey",
@@ -242,7 +242,7 @@ public class SecretsAtRestIT {
     /** Before any login, so a database the run cannot open costs no session. */
     private static void assumeDatabase(Target target) {
         Optional<String> reason = ReadOnlyDatabase.unavailable(target);
-        Assumptions.assumeTrue(reason.isEmpty(), () -> reason.orElse(""));
+        NotVerified.unless(reason.isEmpty(), () -> reason.orElse(""));
     }
 
     private static Map<String, String> json(Map<String, String> credentials) {

@@ -13,6 +13,7 @@ import io.ocmt.verify.report.Checklist;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.References;
 import io.ocmt.verify.report.Remediation;
+import io.qameta.allure.Allure;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,15 @@ public class SecurityHeadersIT {
     }
 
     private final List<Finding> findings = new ArrayList<>();
+    /** Every response the tests judge, fetched once: each test attaches them as its evidence. */
+    private final List<Exchange> judged = new ArrayList<>();
+
+    /** Each test shows the responses it judged, though they were fetched before it. */
+    @BeforeEach
+    void showTheResponsesJudged() {
+        Allure.addAttachment("Responses judged", "text/plain",
+                judged.stream().map(Exchange::asEvidence).collect(java.util.stream.Collectors.joining("\n")), ".txt");
+    }
     private Policy.HeaderPolicy policy;
 
     @BeforeAll
@@ -60,6 +71,7 @@ public class SecurityHeadersIT {
         this.policy = policy.headers();
         for (Policy.ResponseSpec spec : this.policy.responses()) {
             Exchange response = http.send(spec.method(), http.target().https(spec.path()), java.util.Map.of());
+            judged.add(response);
             findings.addAll(SecurityHeaders.judge(response, this.policy));
         }
     }

@@ -13,6 +13,7 @@ import io.ocmt.verify.db.SessionAger;
 import io.ocmt.verify.headers.Cookies;
 import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.junit.Grant;
+import io.ocmt.verify.junit.NotVerified;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
 import io.ocmt.verify.junit.SharedLogin;
@@ -40,7 +41,6 @@ import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -89,7 +89,7 @@ public class SessionLifetimeIT {
             return;
         }
         Optional<String> noWriter = Grant.DATABASE_WRITE.missing(target.environment()).or(() -> SessionAger.unavailable(target));
-        Assumptions.assumeTrue(noWriter.isEmpty(), () -> "Not verified: the policy's absolute lifetime is " + lifetime
+        NotVerified.unless(noWriter.isEmpty(), () -> "Not verified: the policy's absolute lifetime is " + lifetime
                 + " s, longer than policy.session.maxWaitSeconds (" + maxWait + " s), so it is not waited for; and it cannot be aged: "
                 + noWriter.orElse("") + ". The lifetime the target shows is still judged by visibleLifetimeMatchesPolicy.");
         aged(auth, target, policy, lifetime);
