@@ -114,7 +114,7 @@ public final class Environments {
         } catch (IOException e) {
             throw new ConfigException("Cannot read " + file + ": " + firstLine(e.getMessage()) + ". Fix the YAML syntax.", e);
         }
-        Overrides.apply(tree, derived, environmentVariables, systemProperties, yaml);
+        List<AppliedOverride> overrides = Overrides.apply(tree, derived, environmentVariables, systemProperties, yaml);
         Environment env;
         try {
             env = new Environment(name, file,
@@ -122,7 +122,8 @@ public final class Environments {
                     yaml.convertValue(tree.get("secrets"), yaml.getTypeFactory()
                             .constructMapType(java.util.LinkedHashMap.class, String.class, String.class)),
                     yaml.treeToValue(tree.get("grants"), Grants.class),
-                    yaml.treeToValue(tree.get("policy"), Policy.class));
+                    yaml.treeToValue(tree.get("policy"), Policy.class),
+                    overrides);
         } catch (JsonMappingException e) {
             throw new ConfigException("Invalid value in " + file + " at " + Overrides.path(e) + ": "
                     + firstLine(e.getOriginalMessage()) + ".", e);

@@ -10,7 +10,7 @@ import java.util.Map;
 public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy redirect, TlsPolicy tls,
                      CertificatePolicy certificate, AuthPolicy auth, SessionPolicy session, AdminPolicy admin,
                      List<RateLimit> rateLimits, EncryptionPolicy encryption, BackupPolicy backup,
-                     DataStorePolicy datastore) {
+                     DataStorePolicy datastore, RunPolicy run) {
 
     public record HealthPolicy(String path, String releaseField) {
     }
@@ -128,5 +128,15 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
     public record DataStorePolicy(boolean postgresRequireTls, String redisAppendOnly,
                                   List<String> redisForbiddenMaxmemoryPolicies, boolean redisRequireMaxmemory,
                                   String rateLimitKeyPattern) {
+    }
+
+    /**
+     * What a run may leave unjudged and still pass.
+     *
+     * @param allowUnverified tags (e.g. {@code ratelimit}) whose checks may end not verified without the
+     *                        build ending with exit status 3; empty: none may. Only the operator's
+     *                        acceptance belongs here, for this environment, as a reviewed change
+     */
+    public record RunPolicy(List<String> allowUnverified) {
     }
 }

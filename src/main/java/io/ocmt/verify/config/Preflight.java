@@ -14,17 +14,16 @@ public final class Preflight {
     }
 
     /**
-     * With {@code --in-maven} (the build runs it inside Maven's JVM, where the command line's
-     * -D overrides are visible) a failure is thrown, so Maven stops; otherwise the exit code is 2.
+     * The build runs it inside Maven's JVM (exec:java), where the command line's -D overrides are
+     * visible; bad input ends that JVM, and so Maven, with exit status 2, which tells it apart from a
+     * failed control (1) and a check not verified (3, {@link io.ocmt.verify.report.RunVerdict}).
      */
     public static void main(String[] args) {
         try {
             System.out.println("[ocmt-verify] " + run(Environments.fromSystem(), Environments.projectDir()));
         } catch (ConfigException e) {
             System.err.println("[ocmt-verify] " + e.getMessage());
-            if (java.util.Arrays.asList(args).contains("--in-maven")) {
-                throw e;
-            }
+            System.err.flush();
             System.exit(2);
         }
     }

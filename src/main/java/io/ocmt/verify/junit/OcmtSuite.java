@@ -9,10 +9,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Marks a suite: its tests receive the {@link io.ocmt.verify.config.Target}, an
  * {@link io.ocmt.verify.http.Http} client for it and its {@link io.ocmt.verify.config.Policy} as
- * parameters. The target is opened once per run and closed when the run ends.
+ * parameters. The target is opened once per run and closed when the run ends. Its report shows the
+ * effective policy and overrides under each test's set-up ({@link SuiteReport}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@ExtendWith(OcmtExtension.class)
+@ExtendWith({OcmtExtension.class, SuiteReport.class})
 public @interface OcmtSuite {
 }

@@ -20,9 +20,11 @@ public final class Categories {
     /**
      * How a check that could not run says why: a grant or secret the environment lacks, preflight, or
      * "Not verified: …", which the http package and the checks put first when the target could not
-     * be reached or rate-limited this runner (an address, not the product, was the obstacle).
+     * be reached or rate-limited this runner (an address, not the product, was the obstacle). JUnit's
+     * Assumptions put "Assumption failed: " before a check's own "Not verified: …".
      */
-    static final String NOT_VERIFIED_MESSAGE = "(?s)(Not verified: .*|.*(grants\\.|[Ss]ecret|Cannot open the target|[Ee]nvironment ').*)";
+    static final String NOT_VERIFIED_MESSAGE =
+            "(?s)((Assumption failed: )?Not verified: .*|.*(grants\\.|[Ss]ecret|Cannot open the target|[Ee]nvironment ').*)";
 
     private Categories() {
     }

@@ -37,6 +37,9 @@ public final class EnvironmentWidget {
         if (!target.switches().isEmpty()) {
             values.put("Broken.controls", String.join(",", target.switches()));
         }
+        // Whatever the run was told from outside the environment file, so a weakened threshold shows here.
+        values.putAll(overrides(target.environment()));
+        values.put("Not.verified.allowed", EffectivePolicy.unverifiedAllowed(target.environment()));
         try {
             Path file = Path.of(dir).resolve("environment.properties");
             Files.createDirectories(file.getParent());
@@ -47,6 +50,21 @@ public final class EnvironmentWidget {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * One line per key set by {@code -Docmt.<key>} or {@code OCMT_<KEY>}: {@code Override.<key>} = the value,
+     * what it replaced and what set it; {@code Overrides=none} where nothing was. A key set twice (a
+     * variable, then a system property) shows the one that won and, in the source, that it replaced the other.
+     */
+    static Map<String, String> overrides(io.ocmt.verify.config.Environment env) {
+        Map<String, String> lines = new LinkedHashMap<>();
+        if (env.overrides().isEmpty()) {
+            lines.put("Overrides", "none");
+        }
+        env.overrides().forEach(o -> lines.merge("Override." + o.key(), o.value() + " (" + (o.changed() ? "was " + o.was() : "unchanged")
+                + "; " + o.source() + ")", (first, second) -> second + ", over " + first));
+        return lines;
     }
 
     private static String release(Target target) {

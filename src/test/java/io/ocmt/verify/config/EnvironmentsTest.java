@@ -183,6 +183,71 @@ class EnvironmentsTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-proxy").doesNotContain("qa:"));
     }
 
+    @Test
+    void everyOverrideIsRememberedWithWhatItReplacedAndWhatSetIt() throws IOException {
+        file("staging", REMOTE);
+        Environment env = load("staging",
+                Map.of("OCMT_POLICY_HEADERS_HSTS_MINMAXAGE", "100", "OCMT_STAGING_ADMIN_TOKEN", "not-a-key", "PATH", "/bin"),
+                Map.of("ocmt.policy.headers.hsts.minMaxAge", "200", "ocmt.policy.run.allowUnverified", "[ratelimit, backup]",
+                        "ocmt.project.dir", "/somewhere", "user.home", "/root"));
+        assertThat(env.overrides()).containsExactly(
+                new AppliedOverride("policy.headers.hsts.minMaxAge", "environment variable OCMT_POLICY_HEADERS_HSTS_MINMAXAGE", "100", "31536000"),
+                new AppliedOverride("policy.headers.hsts.minMaxAge", "system property -Docmt.policy.headers.hsts.minMaxAge", "200", "100"),
+                new AppliedOverride("policy.run.allowUnverified", "system property -Docmt.policy.run.allowUnverified",
+                        "[\"ratelimit\",\"backup\"]", "[]"));
+        assertThat(env.overrides().get(0).describe()).isEqualTo(
+                "policy.headers.hsts.minMaxAge = 100 (was 31536000; environment variable OCMT_POLICY_HEADERS_HSTS_MINMAXAGE)");
+        assertThat(env.policy().run().allowUnverified()).containsExactly("ratelimit", "backup");
+        assertThat(load("staging", Map.of(), Map.of()).overrides()).isEmpty();
+    }
+
+    @Test
+    void anOverrideThatSetsTheValueItHadSaysSo() throws IOException {
+        file("staging", REMOTE);
+        AppliedOverride same = load("staging", Map.of(), Map.of("ocmt.target.tlsPort", "443")).overrides().get(0);
+        assertThat(same.changed()).isFalse();
+        assertThat(same.describe()).isEqualTo("target.tlsPort = 443 (unchanged; system property -Docmt.target.tlsPort)");
+    }
+
+    @Test
+    void anOverrideNeverShowsASecretValueTheRunHasRead() throws IOException {
+        file("staging", REMOTE);
+        // A secret value typed where a variable name belongs: it still loads (it looks like a name), but never shows.
+        io.ocmt.verify.report.Redactor.registerSecret("Zq8SecretValueNeverShown");
+        Environment env = load("staging", Map.of(), Map.of("ocmt.secrets.adminToken", "Zq8SecretValueNeverShown"));
+        assertThat(env.overrides()).singleElement().satisfies(o -> {
+            assertThat(o.key()).isEqualTo("secrets.adminToken");
+            assertThat(o.describe()).doesNotContain("Zq8SecretValueNeverShown").contains("<redacted>").contains("was OCMT_TEST_ADMIN_TOKEN");
+        });
+    }
+
+    @Test
+    void allowUnverifiedIsEmptyByDefault() {
+        Path repo = Path.of("").toAbsolutePath();
+        for (String name : Environments.known(repo)) {
+            assertThat(Environments.load(name, repo, Map.of(), Map.of()).policy().run().allowUnverified()).as(name).isEmpty();
+        }
+        assertThat(Environments.load("reference", repo, Map.of("OCMT_POLICY_RUN_ALLOWUNVERIFIED", "[datastore]"), Map.of())
+                .policy().run().allowUnverified()).containsExactly("datastore");
+    }
+
+    @Test
+    void theEffectivePolicyIsThePolicyTreeAsYamlThatReadsBackToTheSamePolicy() throws IOException {
+        file("staging", REMOTE);
+        Environment env = load("staging", Map.of(), Map.of("ocmt.policy.headers.hsts.minMaxAge", "15552000"));
+        String yaml = env.policyYaml();
+        assertThat(yaml).startsWith("policy:\n").contains("minMaxAge: 15552000").contains("allowUnverified: []")
+                .doesNotContain("target:").doesNotContain("secrets:").doesNotContain("grants:");
+        var mapper = Environments.mapper();
+        assertThat(mapper.treeToValue(mapper.readTree(yaml).get("policy"), Policy.class)).isEqualTo(env.policy());
+        Path repo = Path.of("").toAbsolutePath();
+        for (String name : Environments.known(repo)) {
+            Environment shipped = Environments.load(name, repo, Map.of(), Map.of());
+            assertThat(mapper.treeToValue(mapper.readTree(shipped.policyYaml()).get("policy"), Policy.class)).as(name)
+                    .isEqualTo(shipped.policy());
+        }
+    }
+
     /** An empty list would let every check over it pass without a request: one line naming the key stops the run. */
     @Test
     void anEmptyPolicyListStopsTheRunNamingTheKey() throws IOException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ocmt.verify.config.AppliedOverride;
 import io.ocmt.verify.config.ConfigException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,8 +32,16 @@ public final class Overrides {
                 .collect(Collectors.toMap(k -> k, System::getProperty));
     }
 
-    public static void apply(ObjectNode tree, Map<String, String> derived, Map<String, String> env, Map<String, String> sys,
-                             ObjectMapper yaml) {
+    /**
+     * Sets every key {@code derived}, {@code env} ({@code OCMT_*}) and {@code sys} ({@code ocmt.*}) name.
+     *
+     * @return the keys the operator set (environment variables, then system properties, in the order
+     *         applied; an embedded target's derived settings are not the operator's and are left out),
+     *         each with the value it set and the one it replaced
+     */
+    public static List<AppliedOverride> apply(ObjectNode tree, Map<String, String> derived, Map<String, String> env,
+                                              Map<String, String> sys, ObjectMapper yaml) {
+        List<AppliedOverride> applied = new ArrayList<>();
         Map<String, JsonNode> leaves = new LinkedHashMap<>();
         collectLeaves(tree, "", leaves);
         derived.forEach((name, value) -> {
@@ -42,16 +51,17 @@ public final class Overrides {
             set(tree, key, value, yaml, "the embedded target's " + key);
         });
         // Derived first, then environment variables, then system properties: the later write wins.
-        env.forEach((name, value) -> {
+        // Sorted, so the report lists them the same way on every run.
+        new java.util.TreeMap<>(env).forEach((name, value) -> {
             if (!name.startsWith("OCMT_") || !isConfigVariable(name)) {
                 return;
             }
             String key = leaves.keySet().stream().filter(k -> variableName(k).equals(name)).findFirst()
                     .orElseThrow(() -> new ConfigException("Environment variable " + name
                             + " matches no configuration key. Fix: unset it, or use one of the keys listed in the README."));
-            set(tree, key, value, yaml, "environment variable " + name);
+            applied.add(set(tree, key, value, yaml, "environment variable " + name));
         });
-        sys.forEach((name, value) -> {
+        new java.util.TreeMap<>(sys).forEach((name, value) -> {
             if (!name.startsWith("ocmt.")) {
                 return;
             }
@@ -62,8 +72,9 @@ public final class Overrides {
             if (!leaves.containsKey(key)) {
                 throw new ConfigException("System property -D" + name + " matches no configuration key. Fix: check the spelling against defaults.yaml.");
             }
-            set(tree, key, value, yaml, "system property -D" + name);
+            applied.add(set(tree, key, value, yaml, "system property -D" + name));
         });
+        return List.copyOf(applied);
     }
 
     /** OCMT_TARGET_HTTPSURL for target.httpsUrl: upper case, every non-alphanumeric an underscore. */
@@ -83,18 +94,31 @@ public final class Overrides {
         }
     }
 
-    private static void set(ObjectNode tree, String key, String value, ObjectMapper yaml, String source) {
+    private static AppliedOverride set(ObjectNode tree, String key, String value, ObjectMapper yaml, String source) {
         String[] parts = key.split("\\.");
         ObjectNode parent = tree;
         for (int i = 0; i < parts.length - 1; i++) {
             parent = (ObjectNode) parent.get(parts[i]);
         }
+        String leaf = parts[parts.length - 1];
+        JsonNode was = parent.get(leaf);
+        JsonNode now;
         try {
             // Read the value as YAML so numbers, booleans and [a, b] lists keep their types.
-            parent.set(parts[parts.length - 1], yaml.readTree(value));
+            now = yaml.readTree(value);
         } catch (IOException e) {
             throw new ConfigException(source + " has a value that is not valid YAML: " + e.getMessage());
         }
+        parent.set(leaf, now);
+        return new AppliedOverride(key, source, shown(now), shown(was));
+    }
+
+    /** A scalar as its text, anything else (a list, a mapping) as compact JSON, which YAML reads back. */
+    private static String shown(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return "null";
+        }
+        return node.isValueNode() ? node.asText() : node.toString();
     }
 
     /**
