@@ -16,8 +16,7 @@ public final class Warnings {
     }
 
     public static void warn(String message) {
-        String text = Redactor.text(message);
-        LOG.warn(text);
-        Evidence.step("WARNING: " + text, Status.BROKEN);
+        LOG.warn(Redactor.text(message));
+        Evidence.step("WARNING: " + message, Status.BROKEN);
     }
 }
