@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * The one place that knows what must never reach a report, a log or the console: credentials in
  * headers, cookie values, tokens in URLs and JSON, long hex tokens, magic links, passwords in
  * connection strings, private keys and JWTs, the values of settings whose names say they are secret
- * (Redis's requirepass, masterauth, anything with pass, secret, token or key in its name), and every
+ * (Redis's requirepass and masterauth, anything named a password, secret, token or key), and every
  * secret value the run has read. Everything the suite writes about a request or a datastore passes
  * through here; {@link Evidence} is how it reaches the report.
  */
@@ -45,18 +45,26 @@ public final class Redactor {
             "path", "domain", "expires", "max-age", "samesite", "secure", "httponly", "priority", "partitioned");
 
     /**
-     * Parts of a setting's or column's name that make its value a credential: Redis's requirepass and
-     * masterauth, tls-key-file-pass, a column api_key_encrypted, an environment variable ADMIN_TOKEN.
+     * Words in a setting's, column's or variable's name that make its value a credential: Redis's
+     * requirepass and tls-key-file-pass, PGPASSWORD, client_secret, INTERNAL_ADMIN_TOKEN.
      */
-    private static final List<String> SECRET_NAME_PARTS = List.of("pass", "pwd", "secret", "token", "key", "auth", "credential", "private");
+    private static final List<String> SECRET_WORD_PARTS = List.of("pass", "pwd", "secret", "token", "credential", "private");
+    /**
+     * Words that name where a key is or something about it, not the key: tls-key-file is a path,
+     * ENCRYPTION_KEY_VERSION a number (tls-key-file-pass is still a password).
+     */
+    private static final Set<String> ABOUT_WORDS = Set.of("file", "path", "dir", "url", "uri", "host", "port", "version", "id", "name",
+            "length", "size", "bits", "type", "algorithm", "format", "count");
+    /** Splits a name into words: "tls-key-file-pass", "api_key_encrypted", "apiKey", "ENCRYPTION_KEY". */
+    private static final Pattern NAME_WORDS = Pattern.compile("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])");
     /** The password of a URL's user-info: postgresql://user:PASSWORD@host, redis://:PASSWORD@host. */
     private static final Pattern URL_PASSWORD = Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.-]*://[^\\s:/@?#]*):([^\\s/@?#]+)@");
     /** A password in a libpq key/value connection string: host=db user=ocmt password=SECRET. */
     private static final Pattern KEYWORD_PASSWORD = Pattern.compile(
             "(?i)\\b(password|passwd|pwd)(\\s*=\\s*)('(?:[^'\\\\]|\\\\.|'')*'|[^\\s&;'\",}]+)");
-    /** An environment variable whose name says it is secret: REDIS_PASSWORD=…, INTERNAL_ADMIN_TOKEN=…, PGPASSWORD=…. */
-    private static final Pattern ENV_SECRET = Pattern.compile(
-            "\\b([A-Z][A-Z0-9_]*(?:PASS|PWD|SECRET|TOKEN|KEY|AUTH|CREDENTIAL|PRIVATE)[A-Z0-9_]*)(=)(\"[^\"]*\"|'[^']*'|[^\\s\"',;&]+)");
+    /** An environment variable's assignment: REDIS_PASSWORD=…, INTERNAL_ADMIN_TOKEN=…, PGPASSWORD=…; masked where {@link #isSecretName}. */
+    private static final Pattern ENV_ASSIGNMENT = Pattern.compile(
+            "\\b([A-Z][A-Z0-9_]*)(=)(\"[^\"]*\"|'[^']*'|[^\\s\"',;&]+)");
     /** A line of redis.conf, the name and one value alone on it: requirepass SECRET, masterauth "SECRET". */
     private static final Pattern REDIS_CONF_PASSWORD = Pattern.compile(
             "(?im)^(\\s*(?:requirepass|masterauth)\\s+)(\"[^\"]*\"|'[^']*'|\\S+)[ \\t]*$");
@@ -77,16 +85,29 @@ public final class Redactor {
 
     /**
      * Whether a value read under {@code name} is a credential by its name alone: a Redis CONFIG or
-     * INFO setting (requirepass, masterauth, tls-key-file-pass), a database column, a variable. Over-
-     * masking a harmless setting with "key" in its name costs a reader little; under-masking one
-     * costs a credential.
+     * INFO setting (requirepass, masterauth, tls-key-file-pass), a database column, a variable. A word
+     * of the name holds pass, pwd, secret, token, credential or private, or is (or ends in) "key" (an
+     * api_key, ENCRYPTION_KEY, not tracking-table-max-keys or notify-keyspace-events), or the name ends
+     * in "auth" (masterauth, not tls-auth-clients); a key's file, path, URL, version or length is
+     * something about it, not the key (tls-key-file, ENCRYPTION_KEY_VERSION), unless another word says
+     * password (tls-key-file-pass).
      */
     public static boolean isSecretName(String name) {
-        if (name == null) {
+        if (name == null || name.isBlank()) {
             return false;
         }
-        String n = name.toLowerCase(Locale.ROOT);
-        return SECRET_NAME_PARTS.stream().anyMatch(n::contains);
+        List<String> words = NAME_WORDS.splitAsStream(name.strip()).filter(w -> !w.isEmpty())
+                .map(w -> w.toLowerCase(Locale.ROOT)).toList();
+        if (words.isEmpty()) {
+            return false;
+        }
+        boolean saysPassword = words.stream().anyMatch(w -> SECRET_WORD_PARTS.stream().anyMatch(w::contains));
+        if (saysPassword) {
+            return true;
+        }
+        boolean about = words.stream().anyMatch(ABOUT_WORDS::contains);
+        boolean saysKey = words.stream().anyMatch(w -> w.endsWith("key"));
+        return !about && (saysKey || words.get(words.size() - 1).endsWith("auth"));
     }
 
     /**
@@ -162,7 +183,8 @@ public final class Redactor {
                 m.group(2).equalsIgnoreCase("code") && ERROR_CODE.matcher(m.group(3)).matches() ? m.group(0) : m.group(1) + "\"" + MASK + "\""));
         out = QUERY_SECRET.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
         out = URL_PASSWORD.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + MASK + "@"));
-        out = ENV_SECRET.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + MASK));
+        out = ENV_ASSIGNMENT.matcher(out).replaceAll(m -> Matcher.quoteReplacement(
+                isSecretName(m.group(1)) ? m.group(1) + m.group(2) + MASK : m.group(0)));
         out = KEYWORD_PASSWORD.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + MASK));
         out = REDIS_CONF_PASSWORD.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
         out = PRIVATE_KEY.matcher(out).replaceAll(m -> Matcher.quoteReplacement("-----BEGIN " + m.group(1) + "PRIVATE KEY----- " + MASK));

@@ -49,6 +49,8 @@ class RedisProbeTest {
         String info = "# Replication\r\nmaster_host:primary\r\nmasterauth:info-Pw-8901\r\n";
         RedisProbe.info(parse("$" + info.length() + "\r\n" + info + "\r\n"));
         assertThat(Redactor.text("info-Pw-8901")).isEqualTo("<redacted>");
+        RedisProbe.pairs(parse("*2\r\n$23\r\ntracking-table-max-keys\r\n$7\r\n1000000\r\n"));
+        assertThat(Redactor.text("maxmemory 1000000")).as("a harmless setting's value is not masked everywhere").isEqualTo("maxmemory 1000000");
     }
 
     @Test

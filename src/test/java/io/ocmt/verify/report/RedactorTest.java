@@ -81,13 +81,18 @@ class RedactorTest {
 
     @Test
     void secretSettingsAreKnownByTheirNames() {
-        for (String name : new String[] {"requirepass", "masterauth", "tls-key-file-pass", "masteruser-password", "client_secret",
-                "INTERNAL_ADMIN_TOKEN", "api_key_encrypted", "ENCRYPTION_KEY", "PGPASSWORD", "db_pwd", "aws_credentials"}) {
+        for (String name : new String[] {"requirepass", "masterauth", "tls-key-file-pass", "tls-client-key-file-pass", "masteruser-password",
+                "client_secret", "INTERNAL_ADMIN_TOKEN", "api_key_encrypted", "apiKey", "secretKey", "private_key", "ENCRYPTION_KEY",
+                "ENCRYPTION_KEY_V2", "PGPASSWORD", "db_pwd", "aws_credentials", "REDIS_AUTH", "passphrase", "sessionToken"}) {
             assertThat(Redactor.isSecretName(name)).as(name).isTrue();
         }
-        for (String name : new String[] {"appendonly", "maxmemory", "maxmemory-policy", "port", "bind", "dir", "email", "created_at"}) {
+        // Redis 7's CONFIG GET * names with "key" or "auth" in them that hold no secret, and ordinary columns.
+        for (String name : new String[] {"appendonly", "maxmemory", "maxmemory-policy", "port", "bind", "dir", "email", "created_at",
+                "tracking-table-max-keys", "notify-keyspace-events", "tls-auth-clients", "tls-key-file", "tls-client-key-file",
+                "keyspace_hits", "expired_keys", "author", "ENCRYPTION_KEY_VERSION", "key_id", "", " "}) {
             assertThat(Redactor.isSecretName(name)).as(name).isFalse();
         }
+        assertThat(Redactor.isSecretName(null)).isFalse();
     }
 
     @Test
@@ -100,10 +105,13 @@ class RedactorTest {
         config.put("maxmemory", "268435456");
         config.put("maxmemory-policy", "volatile-lru");
         config.put("replica-announce-ip", null);
+        config.put("tracking-table-max-keys", "1000000");
+        config.put("tls-auth-clients", "optional");
         String shown = Redactor.settings(config);
         assertThat(shown).doesNotContain("s3cr3t-Redis-Pw", "primary-Pw-42", "pem-pass-99")
                 .contains("appendonly yes\n", "requirepass <redacted>\n", "masterauth <redacted>\n", "tls-key-file-pass <redacted>\n",
-                        "maxmemory 268435456\n", "maxmemory-policy volatile-lru\n", "replica-announce-ip (nil)\n");
+                        "maxmemory 268435456\n", "maxmemory-policy volatile-lru\n", "replica-announce-ip (nil)\n",
+                        "tracking-table-max-keys 1000000\n", "tls-auth-clients optional\n");
     }
 
     @Test
@@ -134,6 +142,8 @@ class RedactorTest {
         assertThat(Redactor.text("PGPASSWORD=Zx9-pg-pass psql")).isEqualTo("PGPASSWORD=<redacted> psql");
         assertThat(Redactor.text("REDIS_PASSWORD=r3dis-pass INTERNAL_ADMIN_TOKEN='t0ken value' NODE_ENV=production"))
                 .isEqualTo("REDIS_PASSWORD=<redacted> INTERNAL_ADMIN_TOKEN=<redacted> NODE_ENV=production");
+        assertThat(Redactor.text("MAX_KEYS=5 ENCRYPTION_KEY_VERSION=2")).as("names that hold no secret")
+                .isEqualTo("MAX_KEYS=5 ENCRYPTION_KEY_VERSION=2");
     }
 
     @Test
