@@ -1,5 +1,6 @@
 package io.ocmt.verify.config;
 
+import io.ocmt.verify.report.Redactor;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -20,9 +21,9 @@ public final class Preflight {
      */
     public static void main(String[] args) {
         try {
-            System.out.println("[ocmt-verify] " + run(Environments.fromSystem(), Environments.projectDir()));
+            System.out.println("[ocmt-verify] " + Redactor.text(run(Environments.fromSystem(), Environments.projectDir())));
         } catch (ConfigException e) {
-            System.err.println("[ocmt-verify] " + e.getMessage());
+            System.err.println("[ocmt-verify] " + Redactor.text(e.getMessage()));
             System.err.flush();
             System.exit(2);
         }

@@ -1,5 +1,6 @@
 package io.ocmt.verify.config;
 
+import io.ocmt.verify.report.Redactor;
 import io.ocmt.verify.tls.TlsSockets;
 import io.ocmt.verify.tls.Trust;
 import java.io.IOException;
@@ -65,12 +66,12 @@ public final class Targets {
                 Target target = embedded(env, running.get(), Map.of());
                 try {
                     check(target);
-                    LOG.info("Reusing the running reference stack at {}{}", target.httpsUrl(),
-                            running.get().switches().isEmpty() ? "" : " (started broken: " + running.get().switches() + ")");
+                    LOG.info("{}", Redactor.text("Reusing the running reference stack at " + target.httpsUrl()
+                            + (running.get().switches().isEmpty() ? "" : " (started broken: " + running.get().switches() + ")")));
                     return new Opened(target, () -> { });
                 } catch (ConfigException stale) {
-                    LOG.warn("{} names a stack that does not answer ({}); starting a new one.",
-                            StackEndpoints.runningFile(projectDir), stale.getMessage());
+                    LOG.warn("{}", Redactor.text(StackEndpoints.runningFile(projectDir) + " names a stack that does not answer ("
+                            + stale.getMessage() + "); starting a new one."));
                 }
             }
         }

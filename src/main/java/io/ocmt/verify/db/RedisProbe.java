@@ -102,19 +102,24 @@ public final class RedisProbe implements AutoCloseable {
         }
     }
 
-    /** CONFIG GET's flat name/value array as a map; an error reply is returned as the only entry under "error". */
+    /**
+     * CONFIG GET's flat name/value array as a map; an error reply is returned as the only entry under
+     * "error". The value of every setting the {@link Redactor} calls secret (requirepass, masterauth,
+     * …) is registered with it as it is read, so it is masked wherever it turns up later; show the
+     * map with {@link Redactor#settings}.
+     */
     public static Map<String, String> pairs(Reply reply) {
         Map<String, String> map = new LinkedHashMap<>();
         if (reply.elements() == null) {
             return map;
         }
         for (int i = 0; i + 1 < reply.elements().size(); i += 2) {
-            map.put(reply.elements().get(i).text(), reply.elements().get(i + 1).text());
+            put(map, reply.elements().get(i).text(), reply.elements().get(i + 1).text());
         }
         return map;
     }
 
-    /** INFO's "key:value" lines as a map. */
+    /** INFO's "key:value" lines as a map; secret values are registered as by {@link #pairs}. */
     public static Map<String, String> info(Reply reply) {
         Map<String, String> map = new LinkedHashMap<>();
         if (reply.text() == null) {
@@ -123,10 +128,17 @@ public final class RedisProbe implements AutoCloseable {
         for (String line : reply.text().split("\r?\n")) {
             int colon = line.indexOf(':');
             if (colon > 0 && !line.startsWith("#")) {
-                map.put(line.substring(0, colon), line.substring(colon + 1).trim());
+                put(map, line.substring(0, colon), line.substring(colon + 1).trim());
             }
         }
         return map;
+    }
+
+    private static void put(Map<String, String> map, String name, String value) {
+        if (Redactor.isSecretName(name)) {
+            Redactor.registerSecret(value);
+        }
+        map.put(name, value);
     }
 
     static Reply read(InputStream in) throws IOException {

@@ -9,6 +9,7 @@ import io.ocmt.verify.config.Environment;
 import io.ocmt.verify.config.Environments;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.http.RequestCount;
+import io.ocmt.verify.report.Redactor;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
@@ -62,7 +63,7 @@ public final class LoginPlan implements TestExecutionListener {
             return;
         }
         String text = describe(lines, env);
-        System.out.print(prefixed(text));
+        System.out.print(prefixed(Redactor.text(text)));
         write("login-plan.txt", text);
     }
 
@@ -72,7 +73,7 @@ public final class LoginPlan implements TestExecutionListener {
             return;
         }
         String text = RequestCount.describe() + OcmtExtension.mainBudget().map(LoginBudget::summary).orElse("");
-        System.out.print(prefixed(text));
+        System.out.print(prefixed(Redactor.text(text)));
         write("requests.txt", text);
     }
 

@@ -19,7 +19,7 @@ import io.ocmt.verify.mail.MailboxConfig;
 import io.ocmt.verify.mail.Mailboxes;
 import io.ocmt.verify.report.EnvironmentWidget;
 import io.ocmt.verify.report.Redactor;
-import io.qameta.allure.Allure;
+import io.ocmt.verify.report.Evidence;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
@@ -139,7 +139,7 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
     public void afterTestExecution(ExtensionContext context) {
         Closing<?> held = context.getStore(NAMESPACE).get(LoginBudget.Reservation.class, Closing.class);
         if (held != null && held.value() instanceof LoginBudget.Reservation r && r.needs()) {
-            Allure.addAttachment("Logins this test spent", "text/plain", Redactor.text(r.describe()), ".txt");
+            Evidence.attach("Logins this test spent", r.describe());
         }
     }
 
@@ -192,7 +192,7 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
             try {
                 KEPT.get(key).close();
             } catch (Exception e) {
-                LOG.warn("closing the kept target {}: {}", key, e.getMessage());
+                LOG.warn("closing the kept target {}: {}", key, Redactor.text(String.valueOf(e.getMessage())));
             }
             return true;
         });
@@ -327,7 +327,7 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
                     try {
                         c.close();
                     } catch (Exception e) {
-                        LOG.debug("closing a shared fixture's client", e);
+                        LOG.debug("closing a shared fixture's client: {}", Redactor.text(String.valueOf(e.getMessage())));
                     }
                 }
             }
@@ -393,7 +393,7 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
                 if (me.status() == 200) {
                     return session;
                 }
-                LOG.info("The run's shared session is no longer accepted ({}); logging in again", me.describe());
+                LOG.info("The run's shared session is no longer accepted ({}); logging in again", Redactor.text(me.describe()));
             }
             AuthClient fresh = client.get();
             Session s = fresh.login(fresh.newIdentity("shared"));

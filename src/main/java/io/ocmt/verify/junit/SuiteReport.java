@@ -3,7 +3,7 @@ package io.ocmt.verify.junit;
 import io.ocmt.verify.config.Environment;
 import io.ocmt.verify.config.Environments;
 import io.ocmt.verify.report.EffectivePolicy;
-import io.qameta.allure.Allure;
+import io.ocmt.verify.report.Evidence;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,7 +54,7 @@ public final class SuiteReport implements BeforeAllCallback, InvocationIntercept
         String uuid = UUID.randomUUID().toString();
         context.publishReportEntry(Map.of(FIXTURE, PREPARE, "event", "start", "uuid", uuid, "name", ATTACHMENT));
         try {
-            Allure.addAttachment(ATTACHMENT, "text/plain", text, ".txt");
+            Evidence.attach(ATTACHMENT, "text/plain", text, ".txt");
         } finally {
             context.publishReportEntry(Map.of(FIXTURE, PREPARE, "event", "stop", "uuid", uuid));
         }
@@ -81,7 +81,7 @@ public final class SuiteReport implements BeforeAllCallback, InvocationIntercept
             for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
                 tags.addAll(c.get().getTags());
             }
-            tags.forEach(tag -> Allure.label("tag", tag));
+            tags.forEach(tag -> Evidence.label("tag", tag));
         }
         invocation.proceed();
     }

@@ -2,11 +2,9 @@ package io.ocmt.verify.ratelimit;
 
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.http.Exchange;
+import io.ocmt.verify.report.Evidence;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.Redactor;
-import io.qameta.allure.Allure;
-import io.qameta.allure.model.Status;
-import io.qameta.allure.model.StepResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.opentest4j.TestAbortedException;
@@ -148,7 +145,7 @@ public final class LimitProbe {
             }
             // A short window can end while the requests are still being sent (a slow moment of the
             // runner); the answer that opened the next one is the first of a whole fresh window.
-            LOG.info("{}: the window ended {} ms after request 1; judging the next one from its first request", endpoint, ms);
+            LOG.info("{}: the window ended {} ms after request 1; judging the next one from its first request", Redactor.text(endpoint), ms);
             restarted = true;
             first = new Sent(1, newWindow.exchange(), newWindow.headers(), newWindow.receivedAt());
         }
@@ -422,12 +419,8 @@ public final class LimitProbe {
             return;
         }
         String text = "waiting " + (left.toMillis() + 999) / 1000 + " s for " + what + " (until " + end + ")";
-        LOG.info(text);
-        if (Allure.getLifecycle().getCurrentTestCaseOrStep().isPresent()) {
-            String uuid = UUID.randomUUID().toString();
-            Allure.getLifecycle().startStep(uuid, new StepResult().setName(text).setStatus(Status.PASSED));
-            Allure.getLifecycle().stopStep(uuid);
-        }
+        LOG.info("{}", Redactor.text(text));
+        Evidence.step(text);
         Awaitility.await(what)
                 .atMost(left.plusSeconds(5))
                 .pollDelay(Duration.ofMillis(Math.min(100, left.toMillis())))

@@ -1,9 +1,6 @@
 package io.ocmt.verify.report;
 
-import io.qameta.allure.Allure;
-import io.qameta.allure.AllureLifecycle;
 import io.qameta.allure.model.Status;
-import io.qameta.allure.model.StepResult;
 import io.restassured.filter.Filter;
 import io.restassured.filter.FilterContext;
 import io.restassured.http.Header;
@@ -12,12 +9,11 @@ import io.restassured.specification.FilterableRequestSpecification;
 import io.restassured.specification.FilterableResponseSpecification;
 import io.restassured.specification.ProxySpecification;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 
 /**
  * Records every request as one Allure step, with the request and the response attached, both passed
- * through the {@link Redactor} first. Outside a running test (a preflight, a benchmark) it only
- * passes the request on.
+ * through the {@link Redactor} first, and through {@link Evidence}, the one way into the report.
+ * Outside a running test (a preflight, a benchmark) it only passes the request on.
  */
 public final class AllureHttpSteps implements Filter {
 
@@ -27,31 +23,24 @@ public final class AllureHttpSteps implements Filter {
     @Override
     public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification responseSpec,
                            FilterContext ctx) {
-        AllureLifecycle lifecycle = Allure.getLifecycle();
-        if (lifecycle.getCurrentTestCaseOrStep().isEmpty()) {
+        if (!Evidence.recording()) {
             return ctx.next(request, responseSpec);
         }
         ProxySpecification proxy = request.getProxySpecification();
         String title = request.getMethod() + " " + Redactor.url(request.getURI())
                 + (proxy == null ? "" : " via proxy " + proxy.getScheme() + "://" + proxy.getHost() + ":" + proxy.getPort());
-        String uuid = UUID.randomUUID().toString();
-        lifecycle.startStep(uuid, new StepResult().setName(title).setStatus(Status.PASSED));
-        try {
-            attach("Request", describeRequest(request));
-            Response response = ctx.next(request, responseSpec);
-            lifecycle.updateStep(uuid, s -> s.setName(title + " → " + response.getStatusCode()));
-            attach("Response " + response.getStatusCode(), describeResponse(response));
-            return response;
-        } catch (RuntimeException e) {
-            lifecycle.updateStep(uuid, s -> s.setStatus(Status.BROKEN).setName(title + " → " + Redactor.text(e.getMessage())));
-            throw e;
-        } finally {
-            lifecycle.stopStep(uuid);
+        try (Evidence.Step step = Evidence.open(title)) {
+            try {
+                Evidence.attach("Request", describeRequest(request));
+                Response response = ctx.next(request, responseSpec);
+                step.rename(title + " → " + response.getStatusCode());
+                Evidence.attach("Response " + response.getStatusCode(), describeResponse(response));
+                return response;
+            } catch (RuntimeException e) {
+                step.status(Status.BROKEN).rename(title + " → " + e.getMessage());
+                throw e;
+            }
         }
-    }
-
-    private static void attach(String name, String text) {
-        Allure.addAttachment(name, "text/plain", text, ".txt");
     }
 
     private static String describeRequest(FilterableRequestSpecification r) {

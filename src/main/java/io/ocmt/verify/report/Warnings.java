@@ -1,9 +1,6 @@
 package io.ocmt.verify.report;
 
-import io.qameta.allure.Allure;
 import io.qameta.allure.model.Status;
-import io.qameta.allure.model.StepResult;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +16,7 @@ public final class Warnings {
     }
 
     public static void warn(String message) {
-        String text = Redactor.text(message);
-        LOG.warn(text);
-        if (Allure.getLifecycle().getCurrentTestCaseOrStep().isPresent()) {
-            String uuid = UUID.randomUUID().toString();
-            Allure.getLifecycle().startStep(uuid, new StepResult().setName("WARNING: " + text).setStatus(Status.BROKEN));
-            Allure.getLifecycle().stopStep(uuid);
-        }
+        LOG.warn(Redactor.text(message));
+        Evidence.step("WARNING: " + message, Status.BROKEN);
     }
 }

@@ -3,6 +3,7 @@ package io.ocmt.verify.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ocmt.verify.report.Redactor;
 import io.ocmt.verify.tls.LoopbackTlsServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -34,6 +35,22 @@ class RedisProbeTest {
         String info = "# Memory\r\nmaxmemory:0\r\nmaxmemory_policy:noeviction\r\n";
         assertThat(RedisProbe.info(parse("$" + info.length() + "\r\n" + info + "\r\n")))
                 .containsEntry("maxmemory", "0").containsEntry("maxmemory_policy", "noeviction");
+    }
+
+    @Test
+    void secretSettingsAreRegisteredAsTheyAreReadAndShownMasked() throws IOException {
+        RedisProbe.Reply config = parse("*6\r\n$10\r\nappendonly\r\n$3\r\nyes\r\n$11\r\nrequirepass\r\n$16\r\nredis-Pw-0123abc\r\n"
+                + "$10\r\nmasterauth\r\n$15\r\nprimary-Pw-4567\r\n");
+        var settings = RedisProbe.pairs(config);
+        assertThat(settings).containsEntry("requirepass", "redis-Pw-0123abc");
+        assertThat(Redactor.settings(settings)).isEqualTo("appendonly yes\nrequirepass <redacted>\nmasterauth <redacted>\n");
+        assertThat(Redactor.text("AUTH failed for redis-Pw-0123abc; primary-Pw-4567")).as("registered when read")
+                .isEqualTo("AUTH failed for <redacted>; <redacted>");
+        String info = "# Replication\r\nmaster_host:primary\r\nmasterauth:info-Pw-8901\r\n";
+        RedisProbe.info(parse("$" + info.length() + "\r\n" + info + "\r\n"));
+        assertThat(Redactor.text("info-Pw-8901")).isEqualTo("<redacted>");
+        RedisProbe.pairs(parse("*2\r\n$23\r\ntracking-table-max-keys\r\n$7\r\n1000000\r\n"));
+        assertThat(Redactor.text("maxmemory 1000000")).as("a harmless setting's value is not masked everywhere").isEqualTo("maxmemory 1000000");
     }
 
     @Test

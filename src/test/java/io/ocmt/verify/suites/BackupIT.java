@@ -18,11 +18,11 @@ import io.ocmt.verify.junit.NotVerified;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
 import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.Evidence;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.Findings;
 import io.ocmt.verify.report.References;
 import io.ocmt.verify.report.Remediation;
-import io.qameta.allure.Allure;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -81,7 +81,7 @@ public class BackupIT {
         BackupFile backup = newest(target, policy);
         Duration age = backup.age(Instant.now());
         Duration allowed = Duration.ofHours(policy.backup().maxAgeHours()).plusMinutes(policy.backup().slackMinutes());
-        Allure.addAttachment("Newest backup", "text/plain", backup + " written " + backup.modified() + ", " + hours(age) + " ago", ".txt");
+        Evidence.attach("Newest backup", "text/plain", backup + " written " + backup.modified() + ", " + hours(age) + " ago", ".txt");
         if (age.compareTo(allowed) > 0) {
             Findings.assertNone(List.of(new Finding(CONTROL, backup.name(), "the newest backup to be at most "
                     + policy.backup().maxAgeHours() + " h old (policy.backup.maxAgeHours, plus " + policy.backup().slackMinutes()
@@ -100,7 +100,7 @@ public class BackupIT {
     void newestBackupIsEncrypted(Target target, Policy policy) {
         BackupFile backup = newest(target, policy);
         BackupFormat format = BackupFormat.of(backup.path());
-        Allure.addAttachment("Newest backup format", "text/plain", backup + ": " + format.description(), ".txt");
+        Evidence.attach("Newest backup format", "text/plain", backup + ": " + format.description(), ".txt");
         if (!format.encrypted()) {
             Findings.assertNone(List.of(new Finding(CONTROL, backup.name(), "an encrypted backup (an OpenPGP message, e.g. gpg --symmetric "
                     + "--cipher-algo AES256)", "it is " + format.description() + ": anyone who can read the file reads the database")));
@@ -137,7 +137,7 @@ public class BackupIT {
                         e.getMessage() + (e.kind() == BackupException.Kind.CORRUPT ? ": this backup can never be restored" : ""))));
                 return;
             }
-            Allure.addAttachment("Backup read", "text/plain", backup + ": " + read.format().description() + ", " + read.sqlBytes()
+            Evidence.attach("Backup read", "text/plain", backup + ": " + read.format().description() + ", " + read.sqlBytes()
                     + " bytes of SQL", ".txt");
             try (ThrowawayPostgres restored = ThrowawayPostgres.start(Environments.projectDir(), Duration.ofMinutes(3))) {
                 List<Finding> findings = new ArrayList<>();
@@ -194,7 +194,7 @@ public class BackupIT {
                         + l + " (policy.backup.rowCountTolerancePercent/Rows)", "the restored copy has " + r + " rows"));
             }
         }
-        Allure.addAttachment("Row counts", "text/plain", table.toString(), ".txt");
+        Evidence.attach("Row counts", "text/plain", table.toString(), ".txt");
     }
 
     /** A backup is only as safe as its weakest copy: the columns encrypted live must still be ciphertext in the dump. */
@@ -220,7 +220,7 @@ public class BackupIT {
             findings.add(new Finding(CONTROL, backup.name() + " column " + enc.vaultColumn(), "every vault in OCMT's encrypted vault format",
                     openVaults.size() + " of " + vaults.size() + " are not"));
         }
-        Allure.addAttachment("Encrypted columns in the restored copy", "text/plain", judged.toString(), ".txt");
+        Evidence.attach("Encrypted columns in the restored copy", "text/plain", judged.toString(), ".txt");
     }
 
     /** The decrypted dump holds the whole database: readable by this user alone, and deleted after the test. */

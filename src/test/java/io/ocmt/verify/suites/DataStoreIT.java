@@ -10,11 +10,12 @@ import io.ocmt.verify.junit.NotVerified;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
 import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.Evidence;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.Findings;
+import io.ocmt.verify.report.Redactor;
 import io.ocmt.verify.report.References;
 import io.ocmt.verify.report.Remediation;
-import io.qameta.allure.Allure;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -55,7 +56,7 @@ public class DataStoreIT {
         Grants.Redis redis = target.environment().grants().redis();
         try (RedisProbe probe = RedisProbe.connect(redis.host(), redis.port(), target.connectTimeoutMs())) {
             RedisProbe.Reply ping = probe.command("PING");
-            Allure.addAttachment("PING without a password", "text/plain", probe.where() + " answered " + ping, ".txt");
+            Evidence.attach("PING without a password", "text/plain", probe.where() + " answered " + ping, ".txt");
             if (!ping.errorCode().equals("NOAUTH")) {
                 Findings.assertNone(List.of(new Finding("Redis authentication (requirepass)", "PING to " + probe.where() + " without a password",
                         "-NOAUTH Authentication required", "Redis answered " + ping + ": anyone who reaches it reads and writes "
@@ -89,7 +90,7 @@ public class DataStoreIT {
             Map<String, String> config = settings(probe);
             NotVerified.unless(config != null, () -> "Not verified: Redis at " + probe.where()
                     + " refuses both CONFIG GET and INFO to this client (without a password the grant cannot see its settings)");
-            Allure.addAttachment("Redis settings", "text/plain", config.toString(), ".txt");
+            Evidence.attach("Redis settings", Redactor.settings(config));
             List<Finding> findings = new ArrayList<>();
             String where = "Redis at " + probe.where();
             String appendonly = config.get("appendonly");
@@ -172,7 +173,7 @@ public class DataStoreIT {
         String user = Optional.ofNullable(db.usernameSecret()).flatMap(target.secrets()::find).orElse(PostgresTlsProbe.PROBE_USER);
         String database = db.granted() ? databaseName(db.jdbcUrl()) : "postgres";
         PostgresTlsProbe.Outcome plain = PostgresTlsProbe.plaintextStartup(pg.host(), pg.port(), user, database, target.connectTimeoutMs());
-        Allure.addAttachment("Startup without TLS (sslmode=disable)", "text/plain", where + ": "
+        Evidence.attach("Startup without TLS (sslmode=disable)", "text/plain", where + ": "
                 + (plain.accepted() ? "accepted: " : "refused, SQLSTATE " + plain.sqlState() + ": ") + plain.detail(), ".txt");
         if (plain.accepted()) {
             findings.add(new Finding("PostgreSQL TLS (sslmode=require)", "a connection to " + where + " with sslmode=disable",

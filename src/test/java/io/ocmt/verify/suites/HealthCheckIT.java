@@ -9,9 +9,9 @@ import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.http.Http;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.Evidence;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.References;
-import io.qameta.allure.Allure;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -52,7 +52,7 @@ public class HealthCheckIT {
     /** Each test shows the one answer they all judge, fetched before them. */
     @BeforeEach
     void showTheAnswerJudged() {
-        Allure.addAttachment("Answer judged", "text/plain", health.asEvidence(), ".txt");
+        Evidence.attach("Answer judged", "text/plain", health.asEvidence(), ".txt");
     }
 
     @Severity(SeverityLevel.MINOR)

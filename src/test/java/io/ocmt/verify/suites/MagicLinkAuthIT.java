@@ -16,10 +16,10 @@ import io.ocmt.verify.junit.Requires;
 import io.ocmt.verify.junit.SharedLogin;
 import io.ocmt.verify.mail.MagicLink;
 import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.Evidence;
 import io.ocmt.verify.report.Redactor;
 import io.ocmt.verify.report.References;
 import io.ocmt.verify.report.Remediation;
-import io.qameta.allure.Allure;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -71,7 +71,7 @@ public class MagicLinkAuthIT {
 
     /** The shared session was issued before this test, maybe by another suite: its login is part of the evidence. */
     static void attachLogin(Session session) {
-        Allure.addAttachment("The run's shared session", "text/plain", Redactor.text("issued at " + session.issuedAt() + " to "
+        Evidence.attach("The run's shared session", "text/plain", Redactor.text("issued at " + session.issuedAt() + " to "
                 + session.email() + " by " + session.verified().describe() + "\nSet-Cookie: "
                 + String.join("\nSet-Cookie: ", session.verified().all("Set-Cookie").stream()
                 .map(c -> Redactor.header("Set-Cookie", c)).toList())), ".txt");
@@ -226,7 +226,7 @@ public class MagicLinkAuthIT {
         }
         auth.mailbox().deleteAll(known);
         long difference = Math.abs(median(knownMs) - median(unknownMs));
-        Allure.addAttachment("Login answer times", "text/plain", "known address, ms: " + knownMs + " (median " + median(knownMs)
+        Evidence.attach("Login answer times", "text/plain", "known address, ms: " + knownMs + " (median " + median(knownMs)
                 + ")\nunknown address, ms: " + unknownMs + " (median " + median(unknownMs) + ")\ntolerance: "
                 + policy.auth().enumerationToleranceMs() + " ms\n(each the answering request alone, never a refusal or a wait for a rate-limit window)", ".txt");
         softly.assertThat(difference).as("difference of the median login answer times, known vs unknown address, ms "

@@ -20,12 +20,12 @@ import io.ocmt.verify.ratelimit.LimitedEndpoint;
 import io.ocmt.verify.ratelimit.RateLimitLedger;
 import io.ocmt.verify.ratelimit.RedisCounters;
 import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.Evidence;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.Findings;
 import io.ocmt.verify.report.Redactor;
 import io.ocmt.verify.report.References;
 import io.ocmt.verify.report.Remediation;
-import io.qameta.allure.Allure;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -241,7 +241,7 @@ public class RateLimitIT {
             seen.risen().stream().filter(c -> c.ttlMs() < 0).forEach(c -> findings.add(new Finding("Distributed rate limiting (Redis)",
                     c.key(), "a counter that expires with its window", "it has no time to live (PTTL " + c.ttlMs() + ")")));
         }
-        Allure.addAttachment("Rate-limit counters in Redis", "text/plain", Redactor.text(evidence.toString()), ".txt");
+        Evidence.attach("Rate-limit counters in Redis", "text/plain", Redactor.text(evidence.toString()), ".txt");
         Findings.assertNone(findings);
     }
 
@@ -284,7 +284,7 @@ public class RateLimitIT {
                         .append(maxWait).append(", and Redis (grants.redis) showed no counter of it rise\n");
             }
         }
-        Allure.addAttachment("Windows waited out or seen ending in Redis", "text/plain", Redactor.text(notes.toString()), ".txt");
+        Evidence.attach("Windows waited out or seen ending in Redis", "text/plain", notes.toString(), ".txt");
         // Nothing waited for and nothing seen in Redis is nothing judged: that is not a pass.
         int judged = judgedInRedis;
         NotVerified.unless(!toCheck.isEmpty() || judged > 0, () -> "Not verified: no window of this tag could be waited out or seen "
@@ -338,8 +338,8 @@ public class RateLimitIT {
     void report() {
         String state = ledger.limitedNow(Instant.now());
         String count = ledger.requestCount() + "\n" + bound();
-        Allure.addAttachment("Rate limits this runner is under now", "text/plain", Redactor.text(state), ".txt");
-        Allure.addAttachment("Requests sent by the ratelimit tag", "text/plain", Redactor.text(count), ".txt");
+        Evidence.attach("Rate limits this runner is under now", "text/plain", Redactor.text(state), ".txt");
+        Evidence.attach("Requests sent by the ratelimit tag", "text/plain", Redactor.text(count), ".txt");
         LOG.info("{}", Redactor.text(state));
         LOG.info("{}", Redactor.text(count));
     }
@@ -379,7 +379,7 @@ public class RateLimitIT {
             } finally {
                 redis.ifPresent(RedisCounters::close);
             }
-            Allure.addAttachment("Requests and rate-limit headers", "text/plain", Redactor.text(result.table()), ".txt");
+            Evidence.attach("Requests and rate-limit headers", "text/plain", Redactor.text(result.table()), ".txt");
             Findings.assertNone(result.findings());
         });
     }
@@ -425,7 +425,7 @@ public class RateLimitIT {
                                 + (r == endpoint.limit().limit() ? " (a whole new budget)" : "")).findFirst().orElse("")));
             }
         }
-        Allure.addAttachment("Bypass attempts", "text/plain", Redactor.text(answers.toString()), ".txt");
+        Evidence.attach("Bypass attempts", "text/plain", Redactor.text(answers.toString()), ".txt");
         if (!findings.isEmpty()) {
             // Only a window still running makes those answers a bypass rather than a window that just ended.
             Exchange control = endpoint.send(http, Map.of(), LimitedEndpoint.Variant.AS_IS);
@@ -449,7 +449,7 @@ public class RateLimitIT {
         if (proxies.isEmpty()) {
             return http;
         }
-        Allure.addAttachment("Where the backoff attempts come from", "text/plain", "egress proxy "
+        Evidence.attach("Where the backoff attempts come from", "text/plain", "egress proxy "
                 + Redactor.url(proxies.get(0).toString()) + " (grants.egressProxies.urls[0]), so this runner's unlock budget stays whole "
                 + "for the unlock limit's exact check", ".txt");
         return http.via(proxies.get(0));
@@ -475,7 +475,7 @@ public class RateLimitIT {
         Exchange refused2 = attempt.get();
         long wait2 = backoff(refused2, "a failed unlock right after the second");
 
-        Allure.addAttachment("Unlock backoff", "text/plain", "after failed unlock 1: Retry-After " + wait1 + " s\n"
+        Evidence.attach("Unlock backoff", "text/plain", "after failed unlock 1: Retry-After " + wait1 + " s\n"
                 + "after failed unlock 2: Retry-After " + wait2 + " s\n", ".txt");
         if (wait2 <= wait1) {
             Findings.assertNone(List.of(new Finding("Vault unlock backoff", refused2.describe(),

@@ -23,12 +23,12 @@ import io.ocmt.verify.junit.Requires;
 import io.ocmt.verify.junit.SharedLogin;
 import io.ocmt.verify.mail.MagicLink;
 import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.Evidence;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.Findings;
 import io.ocmt.verify.report.Redactor;
 import io.ocmt.verify.report.References;
 import io.ocmt.verify.report.Remediation;
-import io.qameta.allure.Allure;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -150,7 +150,7 @@ public class SecretsAtRestIT {
         problems.forEach(p -> findings.add(new Finding(CONTROL, enc.canaryColumn() + " of integration " + id,
                 "v<n>:<iv b64>:<tag b64>:<ciphertext b64>, AES-256-GCM with a " + enc.ivBytes() + "-byte IV and a " + enc.tagBytes()
                         + "-byte tag", "the stored value " + p)));
-        Allure.addAttachment("Stored canary, shape only", "text/plain", problems.isEmpty()
+        Evidence.attach("Stored canary, shape only", "text/plain", problems.isEmpty()
                 ? "OCMT's format: " + EncryptedValue.parse(stored.get()).map(v -> "v" + v.version() + ", IV " + v.iv().length
                 + " bytes, tag " + v.tag().length + " bytes, ciphertext " + v.ciphertext().length + " bytes").orElse("")
                 : String.join("\n", problems), ".txt");
@@ -164,7 +164,7 @@ public class SecretsAtRestIT {
         }
         List<Column> columns = db.textColumns();
         List<ReadOnlyDatabase.Hit> hits = db.scan(columns, needles);
-        Allure.addAttachment("Columns searched", "text/plain", columns.size() + " columns on " + db.description() + ":\n"
+        Evidence.attach("Columns searched", "text/plain", columns.size() + " columns on " + db.description() + ":\n"
                 + columns.stream().map(c -> c.qualified() + " (" + c.dataType() + ")").collect(Collectors.joining("\n")), ".txt");
         for (ReadOnlyDatabase.Hit hit : hits) {
             findings.add(new Finding(control, hit.column().qualified(), expected, hit.needle() + " is there in "

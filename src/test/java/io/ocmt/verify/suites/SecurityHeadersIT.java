@@ -10,10 +10,10 @@ import io.ocmt.verify.http.Http;
 import io.ocmt.verify.http.TargetUnreachableException;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.Evidence;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.References;
 import io.ocmt.verify.report.Remediation;
-import io.qameta.allure.Allure;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -61,7 +61,7 @@ public class SecurityHeadersIT {
     /** Each test shows the responses it judged, though they were fetched before it. */
     @BeforeEach
     void showTheResponsesJudged() {
-        Allure.addAttachment("Responses judged", "text/plain",
+        Evidence.attach("Responses judged", "text/plain",
                 judged.stream().map(Exchange::asEvidence).collect(java.util.stream.Collectors.joining("\n")), ".txt");
     }
     private Policy.HeaderPolicy policy;

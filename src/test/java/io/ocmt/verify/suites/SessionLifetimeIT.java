@@ -18,12 +18,12 @@ import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
 import io.ocmt.verify.junit.SharedLogin;
 import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.Evidence;
 import io.ocmt.verify.report.Findings;
 import io.ocmt.verify.report.Redactor;
 import io.ocmt.verify.report.References;
 import io.ocmt.verify.report.Remediation;
 import io.ocmt.verify.report.Warnings;
-import io.qameta.allure.Allure;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -113,7 +113,7 @@ public class SessionLifetimeIT {
                     + last[0].describe());
         }
         long measured = Duration.between(created, Instant.now()).toSeconds();
-        Allure.addAttachment("Measured session lifetime", "text/plain",
+        Evidence.attach("Measured session lifetime", "text/plain",
                 "policy: " + lifetime + " s\nmeasured: about " + measured + " s (polled every second)", ".txt");
         SoftAssertions softly = new SoftAssertions();
         softly.assertThat(last[0].status()).as("%s after the lifetime", last[0].describe()).isEqualTo(401);
@@ -132,7 +132,7 @@ public class SessionLifetimeIT {
         try (SessionAger ager = SessionAger.open(target, tokenColumn)) {
             SessionAger.Aged aged = ager.age(session.token(), Duration.ofSeconds(lifetime).plus(AGED_BEYOND));
             Exchange refused = auth.me(session);
-            Allure.addAttachment("Aged session", "text/plain", "policy: " + lifetime + " s\nrow of " + tokenColumn + ": " + aged
+            Evidence.attach("Aged session", "text/plain", "policy: " + lifetime + " s\nrow of " + tokenColumn + ": " + aged
                     + "\nthen " + refused.describe(), ".txt");
             SoftAssertions softly = new SoftAssertions();
             softly.assertThat(refused.status()).as("%s with a session %s (absolute lifetime %s s)", refused.describe(), aged, lifetime)
@@ -165,7 +165,7 @@ public class SessionLifetimeIT {
                 Duration.between(Instant.parse(current.path("createdAt").asText()), Instant.parse(current.path("expiresAt").asText())).toSeconds());
         Cookies.lifetime(session.verified(), auth.cookieName()).ifPresent(cookie -> seen.put("the " + auth.cookieName()
                 + " cookie's Max-Age, or Expires less the answer's Date, from " + session.verified().describe(), cookie.toSeconds()));
-        Allure.addAttachment("Visible session lifetime", "text/plain", "policy: " + lifetime + " s (tolerance " + tolerance + " s)\n"
+        Evidence.attach("Visible session lifetime", "text/plain", "policy: " + lifetime + " s (tolerance " + tolerance + " s)\n"
                 + seen.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue() + " s").collect(Collectors.joining("\n")), ".txt");
         SoftAssertions softly = new SoftAssertions();
         seen.forEach((what, seconds) -> {
@@ -214,7 +214,7 @@ public class SessionLifetimeIT {
 
     /** One part of the run's session lifecycle: its answers in the report, and each against what the control requires. */
     private static void judge(SessionLifecycle.Part part, String control) {
-        Allure.addAttachment(part.name(), "text/plain", Redactor.text(part.report()), ".txt");
+        Evidence.attach(part.name(), "text/plain", Redactor.text(part.report()), ".txt");
         Findings.assertNone(part.findings(control));
     }
 }

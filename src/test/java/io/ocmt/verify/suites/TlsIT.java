@@ -7,6 +7,7 @@ import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.Target;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.Evidence;
 import io.ocmt.verify.report.References;
 import io.ocmt.verify.report.Remediation;
 import io.ocmt.verify.report.Warnings;
@@ -16,7 +17,6 @@ import io.ocmt.verify.tls.TlsVerdict;
 import io.ocmt.verify.tls.probe.EnumerationResult;
 import io.ocmt.verify.tls.probe.GroupEnumerationResult;
 import io.ocmt.verify.tls.probe.TlsProbe;
-import io.qameta.allure.Allure;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -71,7 +71,7 @@ public class TlsIT {
 
     /** What the probe saw, in the report of the tests that judge it (a @BeforeAll has no report entry of its own). */
     private void attachEnumeration() {
-        Allure.addAttachment("Enumeration", "text/plain", enumeration.protocols().stream().map(Object::toString)
+        Evidence.attach("Enumeration", "text/plain", enumeration.protocols().stream().map(Object::toString)
                 .collect(Collectors.joining("\n")) + "\n\n" + enumeration.accepted().stream()
                 .map(p -> p.protocol().label() + " " + p.suite().ianaName() + "  (" + TlsVerdict.weaknesses(p.suite()) + ")")
                 .collect(Collectors.joining("\n")) + "\n\n" + enumeration.connections() + " connections in "
@@ -79,7 +79,7 @@ public class TlsIT {
     }
 
     private void attachGroupEnumeration() {
-        Allure.addAttachment("Key-exchange groups", "text/plain", groups.results().stream()
+        Evidence.attach("Key-exchange groups", "text/plain", groups.results().stream()
                 .map(r -> r.protocol().label() + " accepts " + r.accepted() + " of " + r.offered().size() + " groups offered one at a time"
                         + r.notes().stream().map(n -> "\n  note: " + n).collect(Collectors.joining()))
                 .collect(Collectors.joining("\n")) + "\n\n" + groups.connections() + " connections in "

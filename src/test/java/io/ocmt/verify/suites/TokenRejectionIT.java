@@ -12,10 +12,10 @@ import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.junit.Requires;
 import io.ocmt.verify.junit.SharedLogin;
 import io.ocmt.verify.report.Checklist;
+import io.ocmt.verify.report.Evidence;
 import io.ocmt.verify.report.Redactor;
 import io.ocmt.verify.report.References;
 import io.ocmt.verify.report.Remediation;
-import io.qameta.allure.Allure;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -87,7 +87,7 @@ public class TokenRejectionIT {
         cases.forEach(c -> byName.put(c.name(), c));
         return byName.values().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             if (c.ended() != null) {
-                Allure.addAttachment("How the token was ended", "text/plain", Redactor.text(c.ended().report()), ".txt");
+                Evidence.attach("How the token was ended", "text/plain", Redactor.text(c.ended().report()), ".txt");
             }
             Exchange e = c.request().get();
             assertThat(e.status()).as("%s: %s must be refused with 401", c.name(), e.describe()).isEqualTo(401);
