@@ -47,6 +47,9 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
      *                      ({@code secp256r1}; OpenSSL's {@code prime256v1} and {@code P-256} are read as it)
      * @param minDhBits     smallest finite-field group modulus, in bits
      * @param minEcdhBits   smallest elliptic curve, in bits (X25519 counts as 256)
+     * @param maxUnansweredOffers ClientHellos of the raw enumeration that may get silence, a reset or a
+     *                      close (not an alert) in protocols that never answer, before the enumeration
+     *                      is incomplete and its checks not verified
      */
     public record TlsPolicy(
             List<String> requiredProtocols,
@@ -57,7 +60,8 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
             int minDhBits,
             int minEcdhBits,
             int maxParallelProbes,
-            int maxProbeConnections) {
+            int maxProbeConnections,
+            int maxUnansweredOffers) {
     }
 
     public record CertificatePolicy(

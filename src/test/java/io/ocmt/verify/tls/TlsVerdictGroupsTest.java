@@ -5,6 +5,7 @@ import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.tls.probe.GroupEnumerationResult;
 import io.ocmt.verify.tls.probe.GroupResult;
 import io.ocmt.verify.tls.probe.KeyExchangeGroup;
+import io.ocmt.verify.tls.probe.OfferCounts;
 import io.ocmt.verify.tls.probe.TlsProtocol;
 import org.junit.jupiter.api.Test;
 
@@ -19,12 +20,13 @@ class TlsVerdictGroupsTest {
 
     static TlsPolicy policy(List<String> allowedGroups) {
         return new TlsPolicy(List.of("TLSv1.2", "TLSv1.3"), List.of("TLSv1.2", "TLSv1.3"), "TLSv1.3", List.of(),
-                allowedGroups, 2048, 256, 8, 2000);
+                allowedGroups, 2048, 256, 8, 2000, 2);
     }
 
     static GroupResult accepted(TlsProtocol p, String... names) {
         List<KeyExchangeGroup> groups = Arrays.stream(names).map(n -> KeyExchangeGroup.forName(n).orElseThrow()).toList();
-        return new GroupResult(p, groups, groups, List.of(), groups.size());
+        return new GroupResult(p, groups, groups, List.of(), List.of(), List.of(), groups.size(),
+                new OfferCounts(groups.size(), 0, 0, 0, 0));
     }
 
     static List<String> seen(List<Finding> findings) {
@@ -35,7 +37,7 @@ class TlsVerdictGroupsTest {
     void namesProtocolGroupAndWhyForEachPairOutsideThePolicy() {
         GroupEnumerationResult r = new GroupEnumerationResult("localhost", 443, List.of(
                 accepted(TlsProtocol.TLS_1_2, "x25519", "secp256r1", "secp384r1", "secp521r1", "secp224r1"),
-                accepted(TlsProtocol.TLS_1_3, "x25519", "secp384r1", "x448", "ffdhe2048")), 9, Duration.ofMillis(5));
+                accepted(TlsProtocol.TLS_1_3, "x25519", "secp384r1", "x448", "ffdhe2048")), 9, Duration.ofMillis(5), 2);
 
         List<Finding> findings = TlsVerdict.groups("probe", r, policy(List.of("X25519", "prime256v1", "secp384r1")));
 
@@ -51,8 +53,8 @@ class TlsVerdictGroupsTest {
     @Test
     void aGroupOnTheListIsStillJudgedBySize() {
         GroupEnumerationResult r = new GroupEnumerationResult("localhost", 443,
-                List.of(accepted(TlsProtocol.TLS_1_3, "ffdhe2048")), 1, Duration.ofMillis(1));
-        TlsPolicy strict = new TlsPolicy(List.of(), List.of(), "TLSv1.3", List.of(), List.of("ffdhe2048"), 3072, 256, 8, 2000);
+                List.of(accepted(TlsProtocol.TLS_1_3, "ffdhe2048")), 1, Duration.ofMillis(1), 2);
+        TlsPolicy strict = new TlsPolicy(List.of(), List.of(), "TLSv1.3", List.of(), List.of("ffdhe2048"), 3072, 256, 8, 2000, 2);
 
         assertThat(seen(TlsVerdict.groups("probe", r, strict)))
                 .containsExactly("TLSv1.3 ffdhe2048 is accepted: DH 2048-bit, below policy.tls.minDhBits 3072");
@@ -62,14 +64,14 @@ class TlsVerdictGroupsTest {
     void theHardenedSetPasses() {
         GroupEnumerationResult r = new GroupEnumerationResult("localhost", 443, List.of(
                 accepted(TlsProtocol.TLS_1_2, "x25519", "secp256r1", "secp384r1"),
-                accepted(TlsProtocol.TLS_1_3, "x25519", "secp256r1", "secp384r1")), 6, Duration.ofMillis(1));
+                accepted(TlsProtocol.TLS_1_3, "x25519", "secp256r1", "secp384r1")), 6, Duration.ofMillis(1), 2);
 
         assertThat(TlsVerdict.groups("probe", r, policy(List.of("x25519", "secp256r1", "secp384r1")))).isEmpty();
     }
 
     @Test
     void anUnknownGroupInThePolicyIsAnErrorNotASilentlyEmptyList() {
-        GroupEnumerationResult r = new GroupEnumerationResult("localhost", 443, List.of(), 0, Duration.ZERO);
+        GroupEnumerationResult r = new GroupEnumerationResult("localhost", 443, List.of(), 0, Duration.ZERO, 2);
 
         assertThatThrownBy(() -> TlsVerdict.groups("probe", r, policy(List.of("x25519", "curve25519x"))))
                 .isInstanceOf(IllegalArgumentException.class)

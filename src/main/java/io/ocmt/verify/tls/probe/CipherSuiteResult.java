@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param serverOrder whether the server picks by its own preference
  * @param notes       anything odd the server did (a suite it was not offered, another version)
  * @param connections TCP connections this protocol's enumeration made
+ * @param offers      how they were answered: an unanswered offer may hide accepted suites
  */
 public record CipherSuiteResult(
         TlsProtocol protocol,
@@ -18,7 +19,8 @@ public record CipherSuiteResult(
         ServerOrder serverOrder,
         List<String> notes,
         int connections,
-        Duration wallTime) {
+        Duration wallTime,
+        OfferCounts offers) {
 
     public CipherSuiteResult {
         Objects.requireNonNull(protocol, "protocol");
@@ -26,6 +28,7 @@ public record CipherSuiteResult(
         Objects.requireNonNull(serverOrder, "serverOrder");
         notes = List.copyOf(notes);
         Objects.requireNonNull(wallTime, "wallTime");
+        Objects.requireNonNull(offers, "offers");
     }
 
     public List<AcceptedSuite> pairs() {

@@ -26,6 +26,12 @@ import java.util.regex.Pattern;
  *
  * Each call opens its own connections (counted in the result) and is safe to run concurrently
  * with other calls on the same probe.
+ *
+ * <p>Fails closed: only an alert is a refusal. Silence, a reset or a close after a ClientHello is
+ * counted as unanswered, per protocol, and an enumeration with more of those than
+ * {@link Builder#maxUnansweredOffers} allows, or with a protocol that answered some offers and not
+ * others, is {@linkplain EnumerationResult#complete() incomplete}: an IPS dropping the scan must
+ * not make accepted protocols and suites look refused.
  */
 public final class TlsProbe {
 
@@ -40,6 +46,7 @@ public final class TlsProbe {
     private final int maxConnections;
     private final int maxSuitesPerHello;
     private final boolean checkServerOrder;
+    private final int maxUnansweredOffers;
 
     private TlsProbe(Builder b) {
         this.host = b.host;
@@ -51,13 +58,14 @@ public final class TlsProbe {
         this.maxConnections = b.maxConnections;
         this.maxSuitesPerHello = b.maxSuitesPerHello;
         this.checkServerOrder = b.checkServerOrder;
+        this.maxUnansweredOffers = b.maxUnansweredOffers;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** For each of SSLv3 to TLS 1.3: accepted, or refused with the alert or reason. */
+    /** For each of SSLv3 to TLS 1.3: accepted, refused with the alert or reason, or unanswered. */
     public List<ProtocolResult> protocols() {
         return newEnumerator().scan(Arrays.asList(TlsProtocol.values()), false, false).stream()
                 .map(TlsProbe::protocolResult)
@@ -82,14 +90,18 @@ public final class TlsProbe {
                 scans.stream().map(TlsProbe::protocolResult).toList(),
                 scans.stream().filter(ProtocolScan::protocolAccepted).map(TlsProbe::suiteResult).toList(),
                 connector.connections(),
-                Duration.ofNanos(System.nanoTime() - start));
+                Duration.ofNanos(System.nanoTime() - start),
+                maxUnansweredOffers);
     }
 
     /**
      * The key-exchange groups the server accepts in each protocol the enumeration found accepted,
      * one ClientHello per (protocol, group), offering the suites it found accepted there. Same
      * politeness as {@link #enumerate()}: at most maxParallelConnections at once, and its own
-     * budget of maxConnections.
+     * budget of maxConnections. Once the group enumeration is known to be incomplete (more than
+     * maxUnansweredOffers unanswered, or a protocol that answered going quiet), the offers not yet
+     * sent are not sent: their answers could not make it complete, and whatever drops them is
+     * better not provoked further.
      */
     public GroupEnumerationResult groups(EnumerationResult enumeration) {
         Objects.requireNonNull(enumeration, "enumeration");
@@ -101,19 +113,20 @@ public final class TlsProbe {
                         maxSuitesPerHello))
                 .toList();
         Connector connector = newConnector();
-        List<GroupResult> results = new GroupEnumerator(connector, hellos(), maxParallelConnections).scan(plans);
+        List<GroupResult> results = new GroupEnumerator(connector, hellos(), maxParallelConnections, maxUnansweredOffers)
+                .scan(plans);
         return new GroupEnumerationResult(host, port, results, connector.connections(),
-                Duration.ofNanos(System.nanoTime() - start));
+                Duration.ofNanos(System.nanoTime() - start), maxUnansweredOffers);
     }
 
     private static ProtocolResult protocolResult(ProtocolScan scan) {
         Offer deciding = scan.deciding();
-        return new ProtocolResult(scan.protocol(), scan.protocolAccepted(), deciding.describe(), deciding.alert());
+        return new ProtocolResult(scan.protocol(), scan.status(), deciding.describe(), deciding.alert(), scan.offers());
     }
 
     private static CipherSuiteResult suiteResult(ProtocolScan scan) {
         return new CipherSuiteResult(scan.protocol(), scan.accepted(), scan.serverOrder(), scan.notes(),
-                scan.connections(), Duration.ofNanos(scan.wallNanos()));
+                scan.connections(), Duration.ofNanos(scan.wallNanos()), scan.offers());
     }
 
     private Enumerator newEnumerator() {
@@ -123,7 +136,8 @@ public final class TlsProbe {
     private Connector newConnector() {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
-            throw new TlsProbeException("cannot connect to " + host + ":" + port + ": host " + host + " does not resolve");
+            throw new TlsProbeException.Unreachable("cannot connect to " + host + ":" + port + ": host " + host
+                    + " does not resolve", null);
         }
         return new Connector(address, millis(connectTimeout), millis(readTimeout), maxConnections);
     }
@@ -159,6 +173,7 @@ public final class TlsProbe {
         private int maxConnections = 4096;
         private int maxSuitesPerHello = 128;
         private boolean checkServerOrder = true;
+        private int maxUnansweredOffers = 2;
 
         private Builder() {
         }
@@ -220,6 +235,19 @@ public final class TlsProbe {
         /** Whether to spend two connections per protocol finding out who orders the suites. */
         public Builder checkServerOrder(boolean check) {
             this.checkServerOrder = check;
+            return this;
+        }
+
+        /**
+         * Unanswered offers (silence, reset, close) an enumeration may have, in protocols that
+         * never answered, and still be complete; default 2. A protocol that answers some offers
+         * and not others makes it incomplete whatever this says.
+         */
+        public Builder maxUnansweredOffers(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maxUnansweredOffers must not be negative: " + n);
+            }
+            this.maxUnansweredOffers = n;
             return this;
         }
 

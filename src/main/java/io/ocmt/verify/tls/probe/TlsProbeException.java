@@ -18,4 +18,17 @@ public class TlsProbeException extends RuntimeException {
     public TlsProbeException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * No TCP connection came about (the host does not resolve, nothing listens, a filter drops or
+     * refuses the SYN): nothing about TLS could be asked, let alone judged.
+     */
+    public static final class Unreachable extends TlsProbeException {
+
+        private static final long serialVersionUID = 1L;
+
+        public Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A scripted TLS server on 127.0.0.1: it reads one ClientHello per connection, lets a rule decide
@@ -23,6 +24,13 @@ import java.util.function.Function;
  * the enumeration logic testable without OpenSSL and with misbehaviour OpenSSL never shows.
  */
 final class FakeTlsServer implements AutoCloseable {
+
+    /** The answer that resets the connection instead of closing it; recognised by identity. */
+    static final byte[] RESET = new byte[0];
+    /** The answer that closes the connection without a word. */
+    static final byte[] CLOSE = new byte[] {};
+    /** No answer at all: the client's read deadline ends the exchange. */
+    static final byte[] SILENCE = null;
 
     static final int HANDSHAKE_FAILURE = 40;
     static final int PROTOCOL_VERSION = 70;
@@ -35,7 +43,10 @@ final class FakeTlsServer implements AutoCloseable {
     });
     private final AtomicInteger connections = new AtomicInteger();
     private final List<ParsedClientHello> hellos = new CopyOnWriteArrayList<>();
-    /** Decides the answer: bytes to send, an empty array to hang up at once, null to stay silent. */
+    /**
+     * Decides the answer: bytes to send, an empty array to hang up at once (FIN), {@link #RESET} to
+     * abort the connection (RST), null to stay silent until the client gives up.
+     */
     private final Function<ParsedClientHello, byte[]> rule;
 
     FakeTlsServer(Function<ParsedClientHello, byte[]> rule) throws IOException {
@@ -98,6 +109,10 @@ final class FakeTlsServer implements AutoCloseable {
             ParsedClientHello hello = ParsedClientHello.parse(records.toByteArray());
             hellos.add(hello);
             byte[] answer = rule.apply(hello);
+            if (answer == RESET) {
+                s.setSoLinger(true, 0); // close() now sends RST, as an IPS killing the connection does
+                return;
+            }
             if (answer != null && answer.length == 0) {
                 return; // hang up without a word
             }
@@ -172,6 +187,21 @@ final class FakeTlsServer implements AutoCloseable {
     /** Like the given rule, but hangs up without a word when offered more than maxSuites suites. */
     static Function<ParsedClientHello, byte[]> chokingAbove(int maxSuites, Function<ParsedClientHello, byte[]> rule) {
         return hello -> hello.cipherSuites().size() > maxSuites ? new byte[0] : rule.apply(hello);
+    }
+
+    /** Like the given rule, but answers {@code how} (silence, close, reset) to the hellos {@code when} picks. */
+    static Function<ParsedClientHello, byte[]> unansweredWhen(Predicate<ParsedClientHello> when, byte[] how,
+            Function<ParsedClientHello, byte[]> rule) {
+        return hello -> when.test(hello) ? how : rule.apply(hello);
+    }
+
+    /**
+     * An IPS in front of the given rule: the first {@code allowed} ClientHellos get through, every
+     * later one gets {@code how} (silence, close, reset), as when a scan is detected mid-way.
+     */
+    static Function<ParsedClientHello, byte[]> ipsAfter(int allowed, byte[] how, Function<ParsedClientHello, byte[]> rule) {
+        AtomicInteger seen = new AtomicInteger();
+        return hello -> seen.incrementAndGet() > allowed ? how : rule.apply(hello);
     }
 
     // ---- answers ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,6 +70,10 @@ class GroupProbeTest {
             assertThat(r.groups(TlsProtocol.TLS_1_2).orElseThrow().notes())
                     .singleElement().asString().contains("finite-field groups not probed");
             assertThat(r.groups(TlsProtocol.TLS_1_3).orElseThrow().notes()).isEmpty();
+            assertThat(r.complete()).isTrue();
+            assertThat(r.offers().unanswered()).isZero();
+            assertThat(r.offers().offers()).isEqualTo(r.connections());
+            assertThat(r.offers().serverHellos()).isEqualTo(TLS13_GROUPS.size() + TLS12_GROUPS.size());
         }
     }
 
@@ -82,17 +87,49 @@ class GroupProbeTest {
 
             assertThat(codes(r, TlsProtocol.TLS_1_3)).hasSameElementsAs(TLS13_GROUPS);
             assertThat(r.results()).allSatisfy(g -> assertThat(g.notes()).noneMatch(n -> n.contains("offering only")));
+            assertThat(r.complete()).isTrue();
+        }
+    }
+
+    /** Before, a hang-up was taken for "this group is refused": an IPS cutting the scan hid groups that way. */
+    @Test
+    void hangingUpInsteadOfAlertingIsNoRefusalAndLeavesBothEnumerationsIncomplete() throws IOException {
+        try (FakeTlsServer server = new FakeTlsServer(server(FakeTlsServer.CLOSE))) {
+            TlsProbe probe = TlsProbeTest.probe(server).build();
+            EnumerationResult suites = probe.enumerate();
+
+            GroupEnumerationResult r = probe.groups(suites);
+
+            // The last offer of each chunk, with nothing acceptable left, was hung up on.
+            assertThat(suites.complete()).isFalse();
+            assertThat(r.complete()).isFalse();
+            assertThat(r.offers().closes()).isPositive();
+            assertThat(r.results()).allSatisfy(g -> assertThat(g.accepted()).noneMatch(g.unanswered()::contains));
         }
     }
 
     @Test
-    void hangingUpMeansNotAccepted() throws IOException {
-        try (FakeTlsServer server = new FakeTlsServer(server(new byte[0]))) {
-            TlsProbe probe = TlsProbeTest.probe(server).build();
+    void silenceForSomeGroupsMakesTheGroupEnumerationIncompleteAndStopsSendingTheRest() throws IOException {
+        // Alerts in the suite enumeration, silence for every refused group: the IPS only minds the group scan.
+        Function<ParsedClientHello, byte[]> rule = server(FakeTlsServer.alert(FakeTlsServer.HANDSHAKE_FAILURE));
+        Function<ParsedClientHello, byte[]> groupsSilenced = hello -> hello.supportedGroups().size() == 1
+                && !TLS13_GROUPS.contains(hello.supportedGroups().get(0)) && !TLS12_GROUPS.contains(hello.supportedGroups().get(0))
+                ? FakeTlsServer.SILENCE : rule.apply(hello);
+        try (FakeTlsServer server = new FakeTlsServer(groupsSilenced)) {
+            TlsProbe probe = TlsProbeTest.probe(server).readTimeout(Duration.ofMillis(300)).build();
+            EnumerationResult suites = probe.enumerate();
+            assertThat(suites.complete()).isTrue();
 
-            GroupEnumerationResult r = probe.groups(probe.enumerate());
+            GroupEnumerationResult r = probe.groups(suites);
 
-            assertThat(codes(r, TlsProtocol.TLS_1_2)).hasSameElementsAs(TLS12_GROUPS);
+            long planned = probed(TlsProtocol.TLS_1_2) + probed(TlsProtocol.TLS_1_3);
+            assertThat(r.complete()).isFalse();
+            assertThat(r.offers().silent()).isPositive();
+            assertThat(r.notSent()).isPositive();
+            assertThat(r.connections()).isEqualTo(r.offers().offers()).isLessThan((int) planned);
+            assertThat(r.connections() + r.notSent()).isEqualTo((int) planned);
+            assertThat(r.results()).flatExtracting(GroupResult::unanswered).isNotEmpty()
+                    .allSatisfy(g -> assertThat(TLS13_GROUPS).doesNotContain(g.code()));
         }
     }
 

@@ -108,6 +108,9 @@ class JsseServerTest {
         assertThat(r.accepted()).extracting(a -> a.suite().ianaName()).containsExactlyInAnyOrderElementsOf(servable);
         assertThat(r.accepted()).allSatisfy(a -> assertThat(a.suite().negotiableIn(a.protocol())).isTrue());
         assertThat(r.protocols()).filteredOn(p -> p.protocol() == TlsProtocol.TLS_1_1).singleElement()
-                .satisfies(p -> assertThat(p.accepted()).isFalse());
+                .satisfies(p -> assertThat(p.status()).isEqualTo(ProtocolResult.Status.REFUSED));
+        // The JDK refuses with alerts too, SSLv3 included: nothing goes unanswered.
+        assertThat(r.offers().unanswered()).as("%s", r.protocols()).isZero();
+        assertThat(r.complete()).isTrue();
     }
 }

@@ -67,10 +67,26 @@ class OpenSslEndToEndTest {
         return a;
     }
 
+    /**
+     * Also holds the probe's premise: a real TLS server refuses every offer it does not want with
+     * an alert (SSLv3 included), so nothing goes unanswered and the enumeration is complete.
+     */
     static EnumerationResult enumerate(OpenSsl.Server server) {
-        return TlsProbe.builder().host("127.0.0.1").port(server.port())
+        EnumerationResult r = TlsProbe.builder().host("127.0.0.1").port(server.port())
                 .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5))
+                .maxUnansweredOffers(0)
                 .build().enumerate();
+        assertThat(r.offers().unanswered()).as("%s %s", r.protocols(), server.log()).isZero();
+        assertThat(r.complete()).isTrue();
+        return r;
+    }
+
+    static GroupEnumerationResult groupsOf(OpenSsl.Server server) {
+        TlsProbe probe = TlsProbe.builder().host("127.0.0.1").port(server.port()).maxUnansweredOffers(0).build();
+        GroupEnumerationResult r = probe.groups(probe.enumerate());
+        assertThat(r.offers().unanswered()).as(server.log()).isZero();
+        assertThat(r.complete()).isTrue();
+        return r;
     }
 
     static Map<TlsProtocol, Set<String>> found(EnumerationResult r) {
@@ -242,9 +258,7 @@ class OpenSslEndToEndTest {
     void groupsAreExactlyWhatSServerIsConfiguredWithPerProtocol() throws Exception {
         try (OpenSsl.Server server = OpenSsl.startServer(dir, args(rsaOnly(), "-min_protocol", "TLSv1.2",
                 "-cipher", MOZILLA_INTERMEDIATE, "-groups", "X25519:prime256v1:secp384r1:secp521r1:X448:ffdhe2048:secp224r1"))) {
-            TlsProbe probe = TlsProbe.builder().host("127.0.0.1").port(server.port()).build();
-
-            GroupEnumerationResult r = probe.groups(probe.enumerate());
+            GroupEnumerationResult r = groupsOf(server);
 
             assertThat(groups(r).get(TlsProtocol.TLS_1_3)).as(server.log())
                     .containsExactlyInAnyOrder("x25519", "secp256r1", "secp384r1", "secp521r1", "x448", "ffdhe2048");
@@ -259,9 +273,7 @@ class OpenSslEndToEndTest {
     void hardenedServerAcceptsExactlyMozillaIntermediateGroups() throws Exception {
         try (OpenSsl.Server server = OpenSsl.startServer(dir, args(rsaAndEcdsa(),
                 "-min_protocol", "TLSv1.2", "-cipher", MOZILLA_INTERMEDIATE, "-groups", "X25519:P-256:P-384"))) {
-            TlsProbe probe = TlsProbe.builder().host("127.0.0.1").port(server.port()).build();
-
-            GroupEnumerationResult r = probe.groups(probe.enumerate());
+            GroupEnumerationResult r = groupsOf(server);
 
             assertThat(groups(r)).as(server.log()).isEqualTo(Map.of(
                     TlsProtocol.TLS_1_2, Set.of("x25519", "secp256r1", "secp384r1"),
@@ -274,9 +286,7 @@ class OpenSslEndToEndTest {
     void withBothCertificatesTls12GroupsAreProbedThroughTheRsaSuites() throws Exception {
         try (OpenSsl.Server server = OpenSsl.startServer(dir, args(rsaAndEcdsa(), "-tls1_2", "-cipher", MOZILLA_INTERMEDIATE,
                 "-groups", "X25519:P-256:P-384"))) {
-            TlsProbe probe = TlsProbe.builder().host("127.0.0.1").port(server.port()).build();
-
-            GroupResult r = probe.groups(probe.enumerate()).groups(TlsProtocol.TLS_1_2).orElseThrow();
+            GroupResult r = groupsOf(server).groups(TlsProtocol.TLS_1_2).orElseThrow();
 
             assertThat(r.accepted()).extracting(KeyExchangeGroup::name).as(server.log())
                     .containsExactlyInAnyOrder("x25519", "secp256r1", "secp384r1");
@@ -290,9 +300,7 @@ class OpenSslEndToEndTest {
         try (OpenSsl.Server server = OpenSsl.startServer(dir, List.of("-cert", creds.ecCert().toString(), "-key",
                 creds.ecKey().toString(), "-min_protocol", "TLSv1.2", "-cipher", MOZILLA_INTERMEDIATE,
                 "-groups", "X25519:P-256:P-384"))) {
-            TlsProbe probe = TlsProbe.builder().host("127.0.0.1").port(server.port()).build();
-
-            GroupEnumerationResult r = probe.groups(probe.enumerate());
+            GroupEnumerationResult r = groupsOf(server);
 
             assertThat(groups(r).get(TlsProtocol.TLS_1_3)).as(server.log())
                     .containsExactlyInAnyOrder("x25519", "secp256r1", "secp384r1");

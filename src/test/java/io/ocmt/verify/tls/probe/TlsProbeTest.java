@@ -173,15 +173,126 @@ class TlsProbeTest {
     }
 
     @Test
-    void silentServerIsARefusalAfterTheReadTimeout() throws IOException {
-        try (FakeTlsServer server = new FakeTlsServer(hello -> null)) {
+    void silentServerIsUnansweredNeverRefused() throws IOException {
+        try (FakeTlsServer server = new FakeTlsServer(hello -> FakeTlsServer.SILENCE)) {
 
             List<ProtocolResult> r = probe(server).readTimeout(Duration.ofMillis(200)).build().protocols();
 
             assertThat(r).allSatisfy(p -> {
                 assertThat(p.accepted()).isFalse();
+                assertThat(p.status()).isEqualTo(ProtocolResult.Status.UNANSWERED);
                 assertThat(p.detail()).isEqualTo("no answer within 200 ms");
+                assertThat(p.alert()).isEmpty();
+                assertThat(p.offers().silent()).isEqualTo(p.offers().offers()).isPositive();
             });
+        }
+    }
+
+    @Test
+    void everyAnswerIsCountedPerProtocolAndInAllAndAnAlertingServerIsComplete() throws IOException {
+        try (FakeTlsServer server = new FakeTlsServer(FakeTlsServer.accepting(
+                Map.of(TLS12, TLS12_SUITES, TLS13, TLS13_SUITES), false))) {
+
+            EnumerationResult r = probe(server).build().enumerate();
+
+            assertThat(r.complete()).isTrue();
+            assertThat(r.offers().offers()).isEqualTo(r.connections()).isEqualTo(server.connections());
+            assertThat(r.offers().unanswered()).isZero();
+            assertThat(r.protocols()).allSatisfy(p -> assertThat(p.status()).isNotEqualTo(ProtocolResult.Status.UNANSWERED));
+            ProtocolResult tls12 = r.protocols().get(TlsProtocol.TLS_1_2.ordinal());
+            // One ServerHello per accepted suite, the preference check's two, and one refusal per chunk.
+            assertThat(tls12.offers().serverHellos()).isEqualTo(TLS12_SUITES.size() + 2);
+            assertThat(tls12.offers().alerts()).isEqualTo(3);
+            assertThat(r.cipherSuites(TlsProtocol.TLS_1_2).orElseThrow().offers()).isEqualTo(tls12.offers());
+            ProtocolResult tls10 = r.protocols().get(TlsProtocol.TLS_1_0.ordinal());
+            assertThat(tls10.offers()).isEqualTo(new OfferCounts(0, 2, 0, 0, 0));
+        }
+    }
+
+    /**
+     * The case this all exists for: a server that takes TLS 1.0 and 1.1 behind an IPS that resets
+     * those hellos. Before, both read as refused and the protocol check passed.
+     */
+    @Test
+    void resetsAreCountedApartFromAlertsAndTooManyMakeTheEnumerationIncomplete() throws IOException {
+        Function<ParsedClientHello, byte[]> server = FakeTlsServer.accepting(
+                Map.of(0x0301, List.of(0xC013, 0x002F), 0x0302, List.of(0xC013, 0x002F), TLS12, TLS12_SUITES), false);
+        try (FakeTlsServer ips = new FakeTlsServer(FakeTlsServer.unansweredWhen(
+                h -> h.offeredVersion() == 0x0301 || h.offeredVersion() == 0x0302, FakeTlsServer.RESET, server))) {
+
+            EnumerationResult r = probe(ips).build().enumerate();
+
+            assertThat(r.acceptedProtocols()).containsExactly(TlsProtocol.TLS_1_2);
+            for (TlsProtocol p : List.of(TlsProtocol.TLS_1_0, TlsProtocol.TLS_1_1)) {
+                ProtocolResult pr = r.protocols().get(p.ordinal());
+                assertThat(pr.status()).isEqualTo(ProtocolResult.Status.UNANSWERED);
+                assertThat(pr.detail()).isEqualTo("connection reset without an answer");
+                assertThat(pr.offers()).isEqualTo(new OfferCounts(0, 0, 0, 2, 0));
+            }
+            assertThat(r.protocols().get(TlsProtocol.SSL_3_0.ordinal()).status()).isEqualTo(ProtocolResult.Status.REFUSED);
+            assertThat(r.offers().resets()).isEqualTo(4);
+            assertThat(r.offers().alerts()).isPositive();
+            assertThat(r.tooManyUnanswered()).isTrue();
+            assertThat(r.answeredThenUnanswered()).isEmpty();
+            assertThat(r.complete()).isFalse();
+            // Tolerating them is the caller's explicit choice.
+            assertThat(probe(ips).maxUnansweredOffers(4).build().enumerate().complete()).isTrue();
+        }
+    }
+
+    @Test
+    void aServerThatClosesOnOneLegacyProtocolStaysWithinTheDefaultToleranceAndNoFurther() throws IOException {
+        Function<ParsedClientHello, byte[]> server = FakeTlsServer.unansweredWhen(h -> h.offeredVersion() == 0x0300,
+                FakeTlsServer.CLOSE, FakeTlsServer.accepting(Map.of(TLS12, TLS12_SUITES, TLS13, TLS13_SUITES), false));
+        try (FakeTlsServer closing = new FakeTlsServer(server)) {
+
+            EnumerationResult tolerant = probe(closing).build().enumerate();
+            EnumerationResult strict = probe(closing).maxUnansweredOffers(0).build().enumerate();
+
+            ProtocolResult ssl3 = tolerant.protocols().get(TlsProtocol.SSL_3_0.ordinal());
+            assertThat(ssl3.status()).isEqualTo(ProtocolResult.Status.UNANSWERED);
+            assertThat(ssl3.detail()).isEqualTo("connection closed without an answer");
+            assertThat(ssl3.offers()).isEqualTo(new OfferCounts(0, 0, 0, 0, 2));
+            assertThat(tolerant.complete()).isTrue();
+            assertThat(strict.complete()).isFalse();
+            assertThat(strict.tooManyUnanswered()).isTrue();
+        }
+    }
+
+    @Test
+    void silenceMidScanFromAProtocolThatAnsweredMakesItIncompleteWhateverTheTolerance() throws IOException {
+        // The IPS lets 15 hellos through, then drops everything: the loops stop early, suites go missing.
+        Function<ParsedClientHello, byte[]> server = FakeTlsServer.accepting(Map.of(TLS12, TLS12_SUITES, TLS13, TLS13_SUITES), false);
+        try (FakeTlsServer ips = new FakeTlsServer(FakeTlsServer.ipsAfter(15, FakeTlsServer.SILENCE, server))) {
+
+            EnumerationResult r = probe(ips).readTimeout(Duration.ofMillis(300)).maxUnansweredOffers(1000).build().enumerate();
+
+            assertThat(r.offers().silent()).isPositive();
+            assertThat(r.tooManyUnanswered()).isFalse();
+            assertThat(r.answeredThenUnanswered()).isNotEmpty()
+                    .allSatisfy(p -> assertThat(p.offers().answered()).isPositive());
+            assertThat(r.complete()).isFalse();
+            assertThat(r.accepted().size()).isLessThan(TLS12_SUITES.size() + TLS13_SUITES.size());
+        }
+    }
+
+    @Test
+    void oneResetInAProtocolThatAnsweredIsEnough() throws IOException {
+        AtomicInteger seen = new AtomicInteger();
+        Function<ParsedClientHello, byte[]> server = FakeTlsServer.accepting(Map.of(TLS12, TLS12_SUITES), false);
+        // Resets the second TLS 1.2 hello offering 0x000A: the first was answered, so TLS 1.2 had answered.
+        try (FakeTlsServer ips = new FakeTlsServer(FakeTlsServer.unansweredWhen(
+                h -> h.offeredVersion() == TLS12 && h.cipherSuites().contains(0x000A) && seen.incrementAndGet() == 2,
+                FakeTlsServer.RESET, server))) {
+
+            EnumerationResult r = probe(ips).build().enumerate();
+
+            ProtocolResult tls12 = r.protocols().get(TlsProtocol.TLS_1_2.ordinal());
+            assertThat(tls12.accepted()).isTrue();
+            assertThat(tls12.offers().resets()).isEqualTo(1);
+            assertThat(r.tooManyUnanswered()).isFalse();
+            assertThat(r.answeredThenUnanswered()).containsExactly(tls12);
+            assertThat(r.complete()).isFalse();
         }
     }
 

@@ -5,7 +5,6 @@ import io.ocmt.verify.tls.probe.TlsProbeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -49,9 +48,12 @@ public final class Connector {
             try {
                 socket.connect(address, connectTimeoutMillis);
             } catch (SocketTimeoutException e) {
-                throw new TlsProbeException("cannot connect to " + target() + " within " + connectTimeoutMillis + " ms", e);
-            } catch (ConnectException e) {
-                throw new TlsProbeException("cannot connect to " + target() + ": " + e.getMessage(), e);
+                throw new TlsProbeException.Unreachable("cannot connect to " + target() + " within " + connectTimeoutMillis
+                        + " ms", e);
+            } catch (IOException e) {
+                // Refused, no route, unreachable network: no connection, so no question was asked.
+                throw new TlsProbeException.Unreachable("cannot connect to " + target() + ": " + e.getMessage()
+                        + " (" + e.getClass().getSimpleName() + ")", e);
             }
             long deadline = System.nanoTime() + readTimeoutMillis * 1_000_000L;
             try {
@@ -60,7 +62,8 @@ public final class Connector {
                 out.flush();
                 return ServerResponseReader.read(new DeadlineInputStream(socket, deadline), readTimeoutMillis);
             } catch (SocketException e) {
-                // Some servers answer an offer they dislike with a reset instead of an alert.
+                // A reset (or a broken pipe): some servers refuse that way, and so does an IPS
+                // that kills the scan. The caller counts it as unanswered, never as a refusal.
                 return new ServerResponse.Closed(true);
             }
         } catch (IOException e) {

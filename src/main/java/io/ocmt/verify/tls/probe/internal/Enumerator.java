@@ -2,6 +2,8 @@ package io.ocmt.verify.tls.probe.internal;
 
 import io.ocmt.verify.tls.probe.CipherSuite;
 import io.ocmt.verify.tls.probe.CipherSuiteResult.ServerOrder;
+import io.ocmt.verify.tls.probe.OfferCounts;
+import io.ocmt.verify.tls.probe.ProtocolResult;
 import io.ocmt.verify.tls.probe.TlsProbeException;
 import io.ocmt.verify.tls.probe.TlsProtocol;
 
@@ -28,7 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Enumerator {
 
-    /** What one protocol's scan found. {@code firstOffers} answer "is the protocol accepted at all". */
+    /**
+     * What one protocol's scan found. {@code firstOffers} answer "is the protocol accepted at all";
+     * {@code offers} counts how every offer of this protocol was answered, or not.
+     */
     public record ProtocolScan(
             TlsProtocol protocol,
             List<Offer> firstOffers,
@@ -36,16 +41,36 @@ public final class Enumerator {
             ServerOrder serverOrder,
             List<String> notes,
             int connections,
-            long wallNanos) {
+            long wallNanos,
+            OfferCounts offers) {
 
         public boolean protocolAccepted() {
             return firstOffers.stream().anyMatch(o -> o.verdict() == Offer.Verdict.ACCEPTED);
         }
 
-        /** The offer that best explains the protocol verdict: an acceptance, else the first refusal. */
+        /**
+         * Accepted when any chunk's first offer was; otherwise unanswered when any chunk's first
+         * offer got no answer (its suites may be the ones the server takes); refused only when
+         * every chunk was answered with a refusal.
+         */
+        public ProtocolResult.Status status() {
+            if (protocolAccepted()) {
+                return ProtocolResult.Status.ACCEPTED;
+            }
+            return firstOffers.stream().anyMatch(o -> o.verdict() == Offer.Verdict.UNANSWERED)
+                    ? ProtocolResult.Status.UNANSWERED
+                    : ProtocolResult.Status.REFUSED;
+        }
+
+        /** The offer that best explains the status: an acceptance, an unanswered offer, else the first refusal. */
         public Offer deciding() {
+            ProtocolResult.Status status = status();
+            if (status == ProtocolResult.Status.REFUSED) {
+                return firstOffers.get(0);
+            }
+            Offer.Verdict wanted = status == ProtocolResult.Status.ACCEPTED ? Offer.Verdict.ACCEPTED : Offer.Verdict.UNANSWERED;
             return firstOffers.stream()
-                    .filter(o -> o.verdict() == Offer.Verdict.ACCEPTED)
+                    .filter(o -> o.verdict() == wanted)
                     .findFirst()
                     .orElse(firstOffers.get(0));
         }
@@ -85,14 +110,14 @@ public final class Enumerator {
             int minChunks = enumerate ? ceilDiv(maxParallel, protocols.size()) : 1;
             List<CompletableFuture<ProtocolScan>> scans = new ArrayList<>();
             for (TlsProtocol p : protocols) {
-                AtomicInteger connections = new AtomicInteger();
+                Counter counter = new Counter();
                 List<CompletableFuture<ChunkResult>> chunks = chunks(candidates(p), minChunks).stream()
-                        .map(chunk -> CompletableFuture.supplyAsync(() -> runChunk(p, chunk, enumerate, connections), pool))
+                        .map(chunk -> CompletableFuture.supplyAsync(() -> runChunk(p, chunk, enumerate, counter), pool))
                         .toList();
                 // The preference check starts as soon as this protocol's chunks are done, not all of them.
                 scans.add(CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new))
                         .thenApplyAsync(done -> finish(p, chunks.stream().map(CompletableFuture::join).toList(),
-                                checkOrder, connections, start), pool));
+                                checkOrder, counter, start), pool));
             }
             return scans.stream().map(Enumerator::await).toList();
         } finally {
@@ -100,14 +125,20 @@ public final class Enumerator {
         }
     }
 
+    /** Connections made for one protocol, and how its offers were answered. */
+    private static final class Counter {
+        final AtomicInteger connections = new AtomicInteger();
+        final OfferTally tally = new OfferTally();
+    }
+
     private ProtocolScan finish(TlsProtocol p, List<ChunkResult> chunks, boolean checkOrder,
-            AtomicInteger connections, long start) {
+            Counter counter, long start) {
         TreeSet<Integer> found = new TreeSet<>();
         chunks.forEach(c -> found.addAll(c.found()));
         ServerOrder order = ServerOrder.NOT_APPLICABLE;
         if (checkOrder && found.size() >= 2) {
             Iterator<Integer> it = found.iterator();
-            order = serverOrder(p, it.next(), it.next(), connections);
+            order = serverOrder(p, it.next(), it.next(), counter);
         }
         return new ProtocolScan(
                 p,
@@ -116,15 +147,16 @@ public final class Enumerator {
                 order,
                 // Chunks meeting the same oddity would repeat it word for word.
                 chunks.stream().flatMap(c -> c.notes().stream()).distinct().toList(),
-                connections.get(),
-                System.nanoTime() - start);
+                counter.connections.get(),
+                System.nanoTime() - start,
+                counter.tally.snapshot());
     }
 
     private record ChunkResult(Offer first, List<Integer> found, List<String> notes) {
     }
 
     /** The testssl.sh loop over one chunk: offer, remove the pick, offer again until refused. */
-    private ChunkResult runChunk(TlsProtocol p, List<Integer> chunk, boolean enumerate, AtomicInteger counter) {
+    private ChunkResult runChunk(TlsProtocol p, List<Integer> chunk, boolean enumerate, Counter counter) {
         List<Integer> remaining = new ArrayList<>(chunk);
         List<Integer> found = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -147,7 +179,8 @@ public final class Enumerator {
                         notes.add(p + ": " + offer.describe());
                     }
                 }
-                case REFUSED -> {
+                case REFUSED, UNANSWERED -> {
+                    // Either ends the chunk; an unanswered offer is counted, and judged with the others.
                 }
             }
             if (!enumerate || offer.verdict() != Offer.Verdict.ACCEPTED) {
@@ -157,7 +190,7 @@ public final class Enumerator {
         return new ChunkResult(first, found, notes);
     }
 
-    private ServerOrder serverOrder(TlsProtocol p, int a, int b, AtomicInteger counter) {
+    private ServerOrder serverOrder(TlsProtocol p, int a, int b, Counter counter) {
         Offer ab = offer(p, List.of(a, b), counter);
         Offer ba = offer(p, List.of(b, a), counter);
         if (ab.verdict() != Offer.Verdict.ACCEPTED || ba.verdict() != Offer.Verdict.ACCEPTED) {
@@ -169,9 +202,11 @@ public final class Enumerator {
         return ab.selectedSuite() == a && ba.selectedSuite() == b ? ServerOrder.CLIENT : ServerOrder.UNKNOWN;
     }
 
-    private Offer offer(TlsProtocol p, List<Integer> suites, AtomicInteger counter) {
-        counter.incrementAndGet();
-        return new Offer(p, suites, connector.exchange(hellos.hello(p, suites)));
+    private Offer offer(TlsProtocol p, List<Integer> suites, Counter counter) {
+        counter.connections.incrementAndGet();
+        ServerResponse response = connector.exchange(hellos.hello(p, suites));
+        counter.tally.record(response);
+        return new Offer(p, suites, response);
     }
 
     /**

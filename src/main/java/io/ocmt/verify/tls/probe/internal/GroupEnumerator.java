@@ -3,6 +3,7 @@ package io.ocmt.verify.tls.probe.internal;
 import io.ocmt.verify.tls.probe.CipherSuite;
 import io.ocmt.verify.tls.probe.GroupResult;
 import io.ocmt.verify.tls.probe.KeyExchangeGroup;
+import io.ocmt.verify.tls.probe.OfferCounts;
 import io.ocmt.verify.tls.probe.TlsProtocol;
 
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,13 +43,22 @@ public final class GroupEnumerator {
     }
 
     /** How one single-group offer turned out. */
-    enum Verdict { ACCEPTED, REFUSED, ODD }
+    enum Verdict { ACCEPTED, REFUSED, ODD, UNANSWERED, NOT_SENT }
 
+    /** @param offer null when it was not sent: the enumeration was already incomplete */
     record GroupOffer(KeyExchangeGroup group, Offer offer) {
 
+        static GroupOffer notSent(KeyExchangeGroup group) {
+            return new GroupOffer(group, null);
+        }
+
         Verdict verdict() {
+            if (offer == null) {
+                return Verdict.NOT_SENT;
+            }
             return switch (offer.verdict()) {
                 case REFUSED -> Verdict.REFUSED;
+                case UNANSWERED -> Verdict.UNANSWERED;
                 case OTHER_VERSION, UNOFFERED_SUITE -> Verdict.ODD;
                 case ACCEPTED -> accepted() ? Verdict.ACCEPTED : Verdict.ODD;
             };
@@ -77,25 +88,38 @@ public final class GroupEnumerator {
     private final Connector connector;
     private final HelloFactory hellos;
     private final int maxParallel;
+    private final int maxUnanswered;
 
-    public GroupEnumerator(Connector connector, HelloFactory hellos, int maxParallel) {
+    public GroupEnumerator(Connector connector, HelloFactory hellos, int maxParallel, int maxUnanswered) {
         this.connector = connector;
         this.hellos = hellos;
         this.maxParallel = maxParallel;
+        this.maxUnanswered = maxUnanswered;
+    }
+
+    /** One protocol's connections and answers. */
+    private static final class Counter {
+        final AtomicInteger connections = new AtomicInteger();
+        final OfferTally tally = new OfferTally();
     }
 
     public List<GroupResult> scan(List<Plan> plans) {
         ExecutorService pool = Enumerator.pool(maxParallel, "tls-group-probe");
         try {
+            // Read by the offers of every plan while later plans are still being added.
+            List<Counter> counters = new CopyOnWriteArrayList<>();
             List<CompletableFuture<GroupResult>> results = new ArrayList<>();
             for (Plan plan : plans) {
-                AtomicInteger connections = new AtomicInteger();
+                Counter counter = new Counter();
+                counters.add(counter);
                 List<CompletableFuture<GroupOffer>> offers = plan.groups().stream()
-                        .map(g -> CompletableFuture.supplyAsync(() -> offer(plan, g, connections), pool))
+                        .map(g -> CompletableFuture.supplyAsync(() -> incomplete(counters)
+                                ? GroupOffer.notSent(g)
+                                : offer(plan, g, counter), pool))
                         .toList();
                 results.add(CompletableFuture.allOf(offers.toArray(CompletableFuture[]::new))
                         .thenApply(done -> result(plan, offers.stream().map(CompletableFuture::join).toList(),
-                                connections.get())));
+                                counter.connections.get(), counter.tally.snapshot())));
             }
             return results.stream().map(Enumerator::await).toList();
         } finally {
@@ -103,22 +127,48 @@ public final class GroupEnumerator {
         }
     }
 
-    private GroupOffer offer(Plan plan, KeyExchangeGroup group, AtomicInteger counter) {
-        counter.incrementAndGet();
-        byte[] hello = hellos.groupHello(plan.protocol(), plan.suites(), List.of(group.code()));
-        return new GroupOffer(group, new Offer(plan.protocol(), plan.suites(), connector.exchange(hello)));
+    /**
+     * Already incomplete, whatever the offers still to come bring: more unanswered offers than
+     * tolerated, or a protocol that answered leaving one unanswered. Offers already in flight
+     * finish; only those not yet started are skipped.
+     */
+    private boolean incomplete(List<Counter> counters) {
+        int unanswered = 0;
+        for (Counter c : counters) {
+            int u = c.tally.unanswered();
+            if (u > 0 && c.tally.answeredAny()) {
+                return true;
+            }
+            unanswered += u;
+        }
+        return unanswered > maxUnanswered;
     }
 
-    static GroupResult result(Plan plan, List<GroupOffer> offers, int connections) {
+    private GroupOffer offer(Plan plan, KeyExchangeGroup group, Counter counter) {
+        counter.connections.incrementAndGet();
+        byte[] hello = hellos.groupHello(plan.protocol(), plan.suites(), List.of(group.code()));
+        ServerResponse response = connector.exchange(hello);
+        counter.tally.record(response);
+        return new GroupOffer(group, new Offer(plan.protocol(), plan.suites(), response));
+    }
+
+    static GroupResult result(Plan plan, List<GroupOffer> offers, int connections, OfferCounts counts) {
         List<String> notes = new ArrayList<>(plan.notes());
         offers.stream().filter(o -> o.verdict() == Verdict.ODD).map(GroupOffer::describe).forEach(notes::add);
+        List<KeyExchangeGroup> unanswered = offers.stream().filter(o -> o.verdict() == Verdict.UNANSWERED)
+                .map(GroupOffer::group).sorted(Comparator.comparingInt(KeyExchangeGroup::code)).toList();
+        List<KeyExchangeGroup> notSent = offers.stream().filter(o -> o.verdict() == Verdict.NOT_SENT)
+                .map(GroupOffer::group).sorted(Comparator.comparingInt(KeyExchangeGroup::code)).toList();
         return new GroupResult(
                 plan.protocol(),
                 offers.stream().filter(o -> o.verdict() == Verdict.ACCEPTED).map(GroupOffer::group)
                         .sorted(Comparator.comparingInt(KeyExchangeGroup::code)).toList(),
                 plan.groups().stream().sorted(Comparator.comparingInt(KeyExchangeGroup::code)).toList(),
+                unanswered,
+                notSent,
                 notes,
-                connections);
+                connections,
+                counts);
     }
 
     /** Key exchanges whose suites take their group from supported_groups before TLS 1.3. */

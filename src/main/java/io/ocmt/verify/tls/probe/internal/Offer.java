@@ -14,8 +14,13 @@ public record Offer(TlsProtocol protocol, List<Integer> offered, ServerResponse 
     public enum Verdict {
         /** ServerHello (or HRR) in the offered protocol with an offered suite. */
         ACCEPTED,
-        /** Alert, close, reset or silence. */
+        /** An alert: the server's own refusal. */
         REFUSED,
+        /**
+         * Silence, a reset or a close: no answer of the server's. A firewall or IPS dropping the
+         * scan looks the same, so this is never taken for a refusal without counting it.
+         */
+        UNANSWERED,
         /** The server answered, but in another protocol version: it does not do this one. */
         OTHER_VERSION,
         /** The server picked a suite it was not offered: broken, and nothing to remove next. */
@@ -27,8 +32,11 @@ public record Offer(TlsProtocol protocol, List<Integer> offered, ServerResponse 
     }
 
     public Verdict verdict() {
-        if (!(response instanceof ServerResponse.Hello h)) {
+        if (response instanceof ServerResponse.Alert) {
             return Verdict.REFUSED;
+        }
+        if (!(response instanceof ServerResponse.Hello h)) {
+            return Verdict.UNANSWERED;
         }
         if (h.hello().negotiatedVersion() != protocol.code()) {
             return Verdict.OTHER_VERSION;
