@@ -1,6 +1,5 @@
 package io.ocmt.verify.suites;
 
-import static io.ocmt.verify.report.Findings.assertNone;
 import static io.ocmt.verify.tls.HandshakeAssert.assertThat;
 
 import io.ocmt.verify.config.Policy;
@@ -63,6 +62,7 @@ public class TlsIT {
                 .readTimeout(Duration.ofMillis(target.readTimeoutMs()))
                 .maxParallelConnections(policy.tls().maxParallelProbes())
                 .maxConnections(policy.tls().maxProbeConnections())
+                .maxUnansweredOffers(policy.tls().maxUnansweredOffers())
                 .build();
         enumeration = probe.enumerate();
         // Groups are asked about only in the protocols, and with the suites, found accepted above.
@@ -102,7 +102,7 @@ public class TlsIT {
     @DisplayName("Only the policy's protocols are accepted (TLS 1.2 and 1.3), and each of them is")
     void protocols() {
         attachEnumeration();
-        assertNone(TlsVerdict.protocols(subject(), enumeration.protocols(), policy.tls()));
+        TlsVerdict.conclude(TlsVerdict.protocols(subject(), enumeration, policy.tls()), TlsVerdict.protocolsNotJudged(enumeration));
     }
 
     @Severity(SeverityLevel.BLOCKER)
@@ -117,7 +117,7 @@ public class TlsIT {
     @DisplayName("Every accepted (protocol, cipher suite) pair is on the policy's list")
     void cipherSuites() {
         attachEnumeration();
-        assertNone(TlsVerdict.suites(subject(), enumeration, policy.tls()));
+        TlsVerdict.conclude(TlsVerdict.suites(subject(), enumeration, policy.tls()), TlsVerdict.incomplete(enumeration));
     }
 
     @Severity(SeverityLevel.BLOCKER)
@@ -131,7 +131,8 @@ public class TlsIT {
     @DisplayName("Every accepted (protocol, key-exchange group) pair is on the policy's list and large enough")
     void keyExchangeGroups() {
         attachGroupEnumeration();
-        assertNone(TlsVerdict.groups(subject(), groups, policy.tls()));
+        TlsVerdict.conclude(TlsVerdict.groups(subject(), groups, policy.tls()), TlsVerdict.incomplete(enumeration)
+                .map(gap -> "the key-exchange groups are asked with what it found, and " + gap).or(() -> TlsVerdict.incomplete(groups)));
     }
 
     @Severity(SeverityLevel.CRITICAL)
@@ -160,6 +161,6 @@ public class TlsIT {
         Handshake handshake = Handshake.modernClient(target);
         Instant now = Instant.now();
         CertificateCheck.expiryWarning(handshake, policy.certificate(), now).ifPresent(Warnings::warn);
-        assertNone(CertificateCheck.judge(handshake, policy.certificate(), now));
+        io.ocmt.verify.report.Findings.assertNone(CertificateCheck.judge(handshake, policy.certificate(), now));
     }
 }
