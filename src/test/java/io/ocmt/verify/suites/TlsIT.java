@@ -4,18 +4,23 @@ import static io.ocmt.verify.tls.HandshakeAssert.assertThat;
 
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.Target;
+import io.ocmt.verify.junit.NotVerified;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.report.Checklist;
 import io.ocmt.verify.report.Evidence;
+import io.ocmt.verify.report.Findings;
+import io.ocmt.verify.report.Redactor;
 import io.ocmt.verify.report.References;
 import io.ocmt.verify.report.Remediation;
 import io.ocmt.verify.report.Warnings;
 import io.ocmt.verify.tls.CertificateCheck;
 import io.ocmt.verify.tls.Handshake;
+import io.ocmt.verify.tls.TlsEvidence;
 import io.ocmt.verify.tls.TlsVerdict;
 import io.ocmt.verify.tls.probe.EnumerationResult;
 import io.ocmt.verify.tls.probe.GroupEnumerationResult;
 import io.ocmt.verify.tls.probe.TlsProbe;
+import io.ocmt.verify.tls.probe.TlsProbeException;
 import io.qameta.allure.Description;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -23,20 +28,30 @@ import io.qameta.allure.Link;
 import io.qameta.allure.Severity;
 import io.qameta.allure.SeverityLevel;
 import io.qameta.allure.Story;
+import io.qameta.allure.model.Status;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.stream.Collectors;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Checklist "TLS/HTTPS": weak protocols and ciphers disabled (minimum TLS 1.2, TLS 1.3 preferred,
  * no CBC), a valid certificate. Protocols and suites are found by raw ClientHellos across the whole
  * IANA registry, as testssl.sh and SSL Labs do, so suites Java cannot speak are found too; then the
  * key-exchange groups, one per ClientHello, in each accepted protocol.
+ *
+ * <p>Only an alert is a refusal: offers answered by silence, a reset or a close are counted, and an
+ * enumeration with more than policy.tls.maxUnansweredOffers of them (or with a protocol that answered
+ * some and not others) is incomplete, so what it did not see is not verified, never passed. Each
+ * test attaches what it judged: the probing happens in the first test that needs it, not in a
+ * {@code @BeforeAll} that has no report entry of its own.
  */
 @Epic(Checklist.EPIC)
 @Feature(Checklist.TLS)
@@ -48,14 +63,16 @@ public class TlsIT {
 
     private Target target;
     private Policy policy;
-    private EnumerationResult enumeration;
-    private GroupEnumerationResult groups;
+    private TlsProbe probe;
+    /** Done once, by the first test that needs it, so that its steps and any failure show on a test. */
+    private Memo<EnumerationResult> enumeration;
+    private Memo<GroupEnumerationResult> groups;
 
     @BeforeAll
-    void enumerate(Target target) {
+    void probe(Target target) {
         this.target = target;
         this.policy = target.policy();
-        TlsProbe probe = TlsProbe.builder()
+        this.probe = TlsProbe.builder()
                 .host(target.tlsHost())
                 .port(target.tlsPort())
                 .connectTimeout(Duration.ofMillis(target.connectTimeoutMs()))
@@ -64,30 +81,73 @@ public class TlsIT {
                 .maxConnections(policy.tls().maxProbeConnections())
                 .maxUnansweredOffers(policy.tls().maxUnansweredOffers())
                 .build();
-        enumeration = probe.enumerate();
-        // Groups are asked about only in the protocols, and with the suites, found accepted above.
-        groups = probe.groups(enumeration);
     }
 
-    /** What the probe saw, in the report of the tests that judge it (a @BeforeAll has no report entry of its own). */
-    private void attachEnumeration() {
-        Evidence.attach("Enumeration", "text/plain", enumeration.protocols().stream().map(Object::toString)
-                .collect(Collectors.joining("\n")) + "\n\n" + enumeration.accepted().stream()
-                .map(p -> p.protocol().label() + " " + p.suite().ianaName() + "  (" + TlsVerdict.weaknesses(p.suite()) + ")")
-                .collect(Collectors.joining("\n")) + "\n\n" + enumeration.connections() + " connections in "
-                + enumeration.wallTime().toMillis() + " ms", ".txt");
+    /** A result, or what kept it from coming about, handed to every test that asks. */
+    private record Memo<T>(T value, RuntimeException failure) {
+
+        static <T> Memo<T> of(String step, Supplier<T> work) {
+            try (Evidence.Step s = Evidence.open(step)) {
+                try {
+                    return new Memo<>(work.get(), null);
+                } catch (RuntimeException e) {
+                    s.status(Status.BROKEN);
+                    return new Memo<>(null, e);
+                }
+            }
+        }
+
+        T get() {
+            if (failure instanceof TlsProbeException.Unreachable u) {
+                // Nothing answered, so nothing about TLS can be judged.
+                TestAbortedException notVerified = NotVerified.because(Redactor.text(u.getMessage() + ". The raw ClientHello "
+                        + "probe could not open a connection to the target; check that it is up, that target.tlsHost / "
+                        + "target.tlsPort name it, and that no firewall drops the probe's connections."));
+                notVerified.initCause(u);
+                throw notVerified;
+            }
+            if (failure instanceof TlsProbeException t) {
+                throw new TlsProbeException(t.getMessage(), t);
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return value;
+        }
     }
 
-    private void attachGroupEnumeration() {
-        Evidence.attach("Key-exchange groups", "text/plain", groups.results().stream()
-                .map(r -> r.protocol().label() + " accepts " + r.accepted() + " of " + r.offered().size() + " groups offered one at a time"
-                        + r.notes().stream().map(n -> "\n  note: " + n).collect(Collectors.joining()))
-                .collect(Collectors.joining("\n")) + "\n\n" + groups.connections() + " connections in "
-                + groups.wallTime().toMillis() + " ms", ".txt");
+    private EnumerationResult enumeration() {
+        if (enumeration == null) {
+            enumeration = Memo.of("Raw ClientHello enumeration of " + endpoint() + ": every protocol and IANA cipher suite",
+                    probe::enumerate);
+        }
+        return enumeration.get();
+    }
+
+    /** Asked only in the protocols, and with the suites, a complete enumeration found accepted. */
+    private GroupEnumerationResult groups(EnumerationResult accepted) {
+        if (groups == null) {
+            groups = Memo.of("Key-exchange group enumeration of " + endpoint() + ": one group per ClientHello",
+                    () -> probe.groups(accepted));
+        }
+        return groups.get();
+    }
+
+    /** What a check judged, in its own report entry, redacted like everything else the suite writes. */
+    private static void attach(String name, String text) {
+        Evidence.attach(name, text);
+    }
+
+    private void attachEnumeration(EnumerationResult e) {
+        attach("Enumeration: protocols and cipher suites", TlsEvidence.enumeration(e, policy.tls()));
+    }
+
+    private String endpoint() {
+        return target.tlsHost() + ":" + target.tlsPort();
     }
 
     private String subject() {
-        return "raw ClientHello probe of " + target.tlsHost() + ":" + target.tlsPort();
+        return "raw ClientHello probe of " + endpoint();
     }
 
     @Severity(SeverityLevel.BLOCKER)
@@ -96,13 +156,20 @@ public class TlsIT {
     @Link(name = "Mozilla Server Side TLS (intermediate)", url = References.MOZILLA_TLS)
     @Link(name = "testssl.sh -p", url = References.TESTSSL)
     @Description("The server must accept exactly the policy's protocols (TLS 1.2 and 1.3): SSLv3, TLS 1.0 and 1.1 "
-            + "refused. "
+            + "refused. Only an alert counts as a refusal: a protocol whose ClientHellos got silence, a reset or a "
+            + "close is not verified when the enumeration is incomplete (more than policy.tls.maxUnansweredOffers "
+            + "unanswered, or a protocol that answered going quiet), as a firewall or IPS dropping the scan looks so. "
             + Remediation.TLS_NGINX)
     @Test
     @DisplayName("Only the policy's protocols are accepted (TLS 1.2 and 1.3), and each of them is")
     void protocols() {
-        attachEnumeration();
-        TlsVerdict.conclude(TlsVerdict.protocols(subject(), enumeration, policy.tls()), TlsVerdict.protocolsNotJudged(enumeration));
+        EnumerationResult e = enumeration();
+        attachEnumeration(e);
+        if (TlsVerdict.protocolsNotJudged(e).isEmpty()) {
+            // Every protocol was accepted or refused in so many words; the suites may still be unknown.
+            TlsVerdict.incomplete(e).ifPresent(gap -> Warnings.warn("The protocol verdicts rest on answers only: " + gap));
+        }
+        TlsVerdict.conclude(TlsVerdict.protocols(subject(), e, policy.tls()), TlsVerdict.protocolsNotJudged(e));
     }
 
     @Severity(SeverityLevel.BLOCKER)
@@ -111,13 +178,15 @@ public class TlsIT {
     @Link(name = "Mozilla Server Side TLS (intermediate)", url = References.MOZILLA_TLS)
     @Link(name = "testssl.sh -E", url = References.TESTSSL)
     @Description("Every (protocol, cipher suite) the server accepts, found by raw ClientHellos over the IANA registry, "
-            + "must be on the policy's list; the failure names each weak pair and why. "
+            + "must be on the policy's list; the failure names each weak pair and why. An incomplete enumeration (offers "
+            + "unanswered, see the protocols check) is not verified unless it already found a weak pair. "
             + Remediation.TLS_NGINX)
     @Test
     @DisplayName("Every accepted (protocol, cipher suite) pair is on the policy's list")
     void cipherSuites() {
-        attachEnumeration();
-        TlsVerdict.conclude(TlsVerdict.suites(subject(), enumeration, policy.tls()), TlsVerdict.incomplete(enumeration));
+        EnumerationResult e = enumeration();
+        attachEnumeration(e);
+        TlsVerdict.conclude(TlsVerdict.suites(subject(), e, policy.tls()), TlsVerdict.incomplete(e));
     }
 
     @Severity(SeverityLevel.BLOCKER)
@@ -125,14 +194,24 @@ public class TlsIT {
     @Link(name = "ASVS 4.0.3 V9.1.2", url = References.ASVS_V9)
     @Link(name = "Mozilla Server Side TLS (intermediate)", url = References.MOZILLA_TLS)
     @Description("Every key-exchange group each protocol accepts must be in policy.tls.allowedGroups (default X25519, "
-            + "secp256r1, secp384r1), DH >= 2048 and ECDH >= 256 bits. "
+            + "secp256r1, secp384r1), DH >= 2048 and ECDH >= 256 bits. Not verified when the suite enumeration or the "
+            + "group enumeration is incomplete (offers unanswered), unless a weak group was already found. "
             + Remediation.TLS_NGINX)
     @Test
     @DisplayName("Every accepted (protocol, key-exchange group) pair is on the policy's list and large enough")
     void keyExchangeGroups() {
-        attachGroupEnumeration();
-        TlsVerdict.conclude(TlsVerdict.groups(subject(), groups, policy.tls()), TlsVerdict.incomplete(enumeration)
-                .map(gap -> "the key-exchange groups are asked with what it found, and " + gap).or(() -> TlsVerdict.incomplete(groups)));
+        EnumerationResult e = enumeration();
+        Optional<String> suitesUnknown = TlsVerdict.incomplete(e);
+        if (suitesUnknown.isPresent()) {
+            // The groups are asked in the protocols, and with the suites, found accepted: not knowable here.
+            attachEnumeration(e);
+            attach("Key-exchange groups", "Not probed: the protocol and suite enumeration they are asked with is incomplete.");
+            TlsVerdict.conclude(List.of(), Optional.of("the key-exchange groups were not probed, since "
+                    + suitesUnknown.get()));
+        }
+        GroupEnumerationResult g = groups(e);
+        attach("Key-exchange groups", TlsEvidence.groups(g, policy.tls()));
+        TlsVerdict.conclude(TlsVerdict.groups(subject(), g, policy.tls()), TlsVerdict.incomplete(g));
     }
 
     @Severity(SeverityLevel.CRITICAL)
@@ -143,7 +222,9 @@ public class TlsIT {
     @Test
     @DisplayName("A modern client negotiates the policy's protocol with an allowed suite")
     void negotiatedDefaults() {
-        assertThat(Handshake.modernClient(target))
+        Handshake handshake = Handshake.modernClient(target);
+        attach("Negotiated handshake", TlsEvidence.handshake(handshake, policy.tls()));
+        assertThat(handshake)
                 .negotiated(policy.tls().negotiatedProtocol())
                 .withSuiteIn(policy.tls().allowedSuites());
     }
@@ -160,7 +241,8 @@ public class TlsIT {
     void certificate() {
         Handshake handshake = Handshake.modernClient(target);
         Instant now = Instant.now();
+        attach("Certificates", TlsEvidence.certificates(handshake, policy.certificate(), now));
         CertificateCheck.expiryWarning(handshake, policy.certificate(), now).ifPresent(Warnings::warn);
-        io.ocmt.verify.report.Findings.assertNone(CertificateCheck.judge(handshake, policy.certificate(), now));
+        Findings.assertNone(CertificateCheck.judge(handshake, policy.certificate(), now));
     }
 }
