@@ -125,12 +125,17 @@ public final class TlsEvidence {
                 .append(" bits, no ").append(String.join("/", policy.forbiddenSignatureAlgorithms())).append(" signatures\n");
         for (int i = 0; i < h.chain().size(); i++) {
             X509Certificate c = h.chain().get(i);
-            b.append("\n#").append(i).append(i == 0 ? " (leaf)" : "").append('\n');
+            boolean root = i > 0 && c.getSubjectX500Principal().equals(c.getIssuerX500Principal());
+            b.append("\n#").append(i).append(i == 0 ? " (leaf: expiry, lifetime, key and signature judged)"
+                    : root ? " (self-signed root: not judged, clients never check its own signature)"
+                    : " (intermediate: key and signature judged)").append('\n');
             summary(b, c, "  ");
-            long daysLeft = Duration.between(now, c.getNotAfter().toInstant()).toDays();
-            long lifetime = Duration.between(c.getNotBefore().toInstant(), c.getNotAfter().toInstant()).toDays();
-            b.append("  days left    ").append(daysLeft).append('\n');
-            b.append("  lifetime     ").append(lifetime).append(" days\n");
+            if (i == 0) {
+                long daysLeft = Duration.between(now, c.getNotAfter().toInstant()).toDays();
+                long lifetime = Duration.between(c.getNotBefore().toInstant(), c.getNotAfter().toInstant()).toDays();
+                b.append("  days left    ").append(daysLeft).append('\n');
+                b.append("  lifetime     ").append(lifetime).append(" days\n");
+            }
         }
         return b.toString();
     }

@@ -111,8 +111,9 @@ class TlsEvidenceTest {
         String text = TlsEvidence.certificates(handshake("TLS_AES_256_GCM_SHA384"), POLICY.certificate(), Instant.now());
 
         assertThat(text).contains("policy: fail under 30 days left, warn under 60, lifetime at most 398 days")
-                .contains("#0 (leaf)\n").contains("#1\n")
-                .contains("  days left    88\n").contains("  lifetime     90 days\n")
+                .contains("#0 (leaf: expiry, lifetime, key and signature judged)\n")
+                .contains("#1 (self-signed root: not judged, clients never check its own signature)\n")
+                .containsOnlyOnce("  days left    88\n").containsOnlyOnce("  lifetime     90 days\n")
                 .contains("issuer       CN=OCMT reference stack throwaway CA")
                 .contains("signature    SHA256withRSA");
     }
