@@ -154,7 +154,9 @@ public class DataStoreIT {
     @Story(Checklist.DB_SSL)
     @Link(name = "ASVS 4.0.3 V9.2.2", url = References.ASVS_V9)
     @Description("PostgreSQL must offer TLS and refuse a startup without it before authentication, so credentials "
-            + "never cross the network in clear. Fix: postgresql.conf `ssl = on`, pg_hba.conf `hostssl` lines only "
+            + "never cross the network in clear. Only pg_hba's refusal (SQLSTATE 28000) shows the refusal and only an "
+            + "authentication request shows an acceptance; any other answer (another error, a close, a reset, silence) "
+            + "leaves it not verified. Fix: postgresql.conf `ssl = on`, pg_hba.conf `hostssl` lines only "
             + "(no `host`), and DATABASE_URL with `?sslmode=require`.")
     @Test
     @Requires(Grant.POSTGRES)
@@ -165,21 +167,38 @@ public class DataStoreIT {
         Grants.Postgres pg = target.environment().grants().postgres();
         String where = pg.host() + ":" + pg.port();
         List<Finding> findings = new ArrayList<>();
-        if (!PostgresTlsProbe.offersTls(pg.host(), pg.port(), target.connectTimeoutMs())) {
-            findings.add(new Finding("PostgreSQL TLS", where, "TLS offered (an SSLRequest answered 'S')", "the server does not offer TLS at all"));
+        // What neither proves nor disproves the control: the test is then not verified, never passed or failed on it.
+        List<String> unknown = new ArrayList<>();
+        PostgresTlsProbe.TlsAnswer ssl = PostgresTlsProbe.offersTls(pg.host(), pg.port(), target.connectTimeoutMs());
+        switch (ssl.offer()) {
+            case OFFERED -> { }
+            case NOT_OFFERED -> findings.add(new Finding("PostgreSQL TLS", where, "TLS offered (an SSLRequest answered 'S')",
+                    "the server does not offer TLS at all: " + ssl.detail()));
+            case UNKNOWN -> unknown.add("whether it offers TLS: " + ssl.detail());
         }
         // pg_hba can differ by role and database: where the environment grants a database, probe as its role.
         Grants.Database db = target.environment().grants().database();
         String user = Optional.ofNullable(db.usernameSecret()).flatMap(target.secrets()::find).orElse(PostgresTlsProbe.PROBE_USER);
         String database = db.granted() ? databaseName(db.jdbcUrl()) : "postgres";
         PostgresTlsProbe.Outcome plain = PostgresTlsProbe.plaintextStartup(pg.host(), pg.port(), user, database, target.connectTimeoutMs());
-        Evidence.attach("Startup without TLS (sslmode=disable)", "text/plain", where + ": "
-                + (plain.accepted() ? "accepted: " : "refused, SQLSTATE " + plain.sqlState() + ": ") + plain.detail(), ".txt");
-        if (plain.accepted()) {
-            findings.add(new Finding("PostgreSQL TLS (sslmode=require)", "a connection to " + where + " with sslmode=disable",
+        Evidence.attach("Startup without TLS (sslmode=disable)", where + ":\nSSLRequest: "
+                + ssl.offer() + ", " + ssl.detail() + "\nstart-up without TLS: " + switch (plain.startup()) {
+                    case REFUSED -> "refused by pg_hba before authentication, SQLSTATE " + plain.sqlState() + ": ";
+                    case ACCEPTED -> "accepted: ";
+                    case UNKNOWN -> "no evidence either way (only SQLSTATE 28000 is pg_hba's refusal, only an authentication "
+                            + "request an acceptance): ";
+                } + plain.detail());
+        switch (plain.startup()) {
+            case REFUSED -> { }
+            case ACCEPTED -> findings.add(new Finding("PostgreSQL TLS (sslmode=require)", "a connection to " + where + " with sslmode=disable",
                     "refused before authentication (pg_hba: hostssl only, hostnossl reject)", "the server accepted it: " + plain.detail()
                     + ", so passwords and data cross the network in clear"));
+            case UNKNOWN -> unknown.add("whether it refuses a start-up without TLS (sslmode=disable, user " + user + ", database "
+                    + database + "): " + plain.detail());
         }
         Findings.assertNone(findings);
+        if (!unknown.isEmpty()) {
+            throw NotVerified.because(Redactor.text("PostgreSQL at " + where + " did not show " + String.join("; nor ", unknown)));
+        }
     }
 }
