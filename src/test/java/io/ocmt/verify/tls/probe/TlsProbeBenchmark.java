@@ -38,17 +38,21 @@ public final class TlsProbeBenchmark {
                 warmup.wallTime().toMillis(), warmup.connections());
         for (ProtocolResult p : warmup.protocols()) {
             int suites = warmup.cipherSuites(p.protocol()).map(r -> r.accepted().size()).orElse(0);
-            System.out.printf(Locale.ROOT, "  %-8s %-8s %3d suites  %s%n", p.protocol(),
-                    p.accepted() ? "accepted" : "refused", suites, p.detail());
+            System.out.printf(Locale.ROOT, "  %-8s %-10s %3d suites  %s  (%s)%n", p.protocol(),
+                    p.status().name().toLowerCase(Locale.ROOT), suites, p.detail(), p.offers());
         }
+        System.out.printf(Locale.ROOT, "  %s: %d of %d offers unanswered (%s)%n", warmup.complete() ? "complete" : "INCOMPLETE",
+                warmup.offers().unanswered(), warmup.offers().offers(), warmup.offers().describeUnanswered());
 
         GroupEnumerationResult groupWarmup = probe.groups(warmup);
         System.out.printf(Locale.ROOT, "groups warm-up: %d ms, %d connections%n", groupWarmup.wallTime().toMillis(),
                 groupWarmup.connections());
         for (GroupResult g : groupWarmup.results()) {
-            System.out.printf(Locale.ROOT, "  %-8s %2d of %2d groups  %s%n", g.protocol(), g.accepted().size(),
-                    g.offered().size(), g.accepted());
+            System.out.printf(Locale.ROOT, "  %-8s %2d of %2d groups  %s  (%s)%n", g.protocol(), g.accepted().size(),
+                    g.offered().size(), g.accepted(), g.offers());
         }
+        System.out.printf(Locale.ROOT, "  %s: %d of %d offers unanswered%n", groupWarmup.complete() ? "complete" : "INCOMPLETE",
+                groupWarmup.offers().unanswered(), groupWarmup.offers().offers());
 
         List<Long> millis = new ArrayList<>();
         List<Integer> connections = new ArrayList<>();
