@@ -1,6 +1,7 @@
 package io.ocmt.verify.tls;
 
 import io.ocmt.verify.config.Policy.TlsPolicy;
+import io.ocmt.verify.junit.NotVerified;
 import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.report.Findings;
 import io.ocmt.verify.report.Redactor;
@@ -18,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.opentest4j.TestAbortedException;
 
 /**
  * Judges what the raw ClientHello probe found against the environment's TLS policy. Every finding
@@ -249,7 +249,7 @@ public final class TlsVerdict {
             Findings.assertNone(findings);
         }
         if (notJudged.isPresent()) {
-            throw new TestAbortedException(Redactor.text("Not verified: " + notJudged.get()));
+            throw NotVerified.because(Redactor.text(notJudged.get()));
         }
     }
 
