@@ -101,7 +101,7 @@ class HttpPlainTest {
         Thread t = new Thread(() -> {
             while (!server.isClosed()) {
                 try (Socket s = server.accept()) {
-                    heads.add(readHead(s.getInputStream()));
+                    heads.add(RequestHead.read(s.getInputStream()));
                     s.getOutputStream().write(("HTTP/1.1 301 Moved Permanently\r\nLocation: https://localhost/\r\n"
                             + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     s.getOutputStream().flush();
@@ -120,25 +120,6 @@ class HttpPlainTest {
                 .filter(line -> line.regionMatches(true, 0, name + ":", 0, name.length() + 1))
                 .map(line -> line.substring(name.length() + 1).trim())
                 .toList();
-    }
-
-    private static List<String> readHead(InputStream in) throws IOException {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                String l = line.toString().stripTrailing();
-                if (l.isEmpty()) {
-                    return lines;
-                }
-                lines.add(l);
-                line.setLength(0);
-            } else {
-                line.append((char) b);
-            }
-        }
-        throw new IOException("connection closed in the request head: " + lines);
     }
 
     /** Only plain HTTP is spoken here, so the system trust is never consulted. */

@@ -136,7 +136,7 @@ class HttpViaProxyTest {
         daemon(() -> {
             while (!socket.isClosed()) {
                 try (SSLSocket s = (SSLSocket) socket.accept()) {
-                    List<String> head = readHead(s.getInputStream());
+                    List<String> head = RequestHead.read(s.getInputStream());
                     server.requestLines.add(head.get(0));
                     s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
                             + "Connection: close\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
@@ -168,7 +168,7 @@ class HttpViaProxyTest {
                 try {
                     Socket client = socket.accept();
                     open.add(client);
-                    List<String> head = readHead(client.getInputStream());
+                    List<String> head = RequestHead.read(client.getInputStream());
                     proxy.requestLines.add(head.get(0));
                     proxy.headerLines.addAll(head.subList(1, head.size()));
                     Socket upstream = new Socket(InetAddress.getLoopbackAddress(), tunnelPort);
@@ -189,26 +189,6 @@ class HttpViaProxyTest {
         URI uri() {
             return URI.create("http://127.0.0.1:" + socket.getLocalPort());
         }
-    }
-
-    /** The request line and header lines, up to the blank line; byte by byte, so nothing after it is consumed. */
-    private static List<String> readHead(InputStream in) throws IOException {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                String l = line.toString().stripTrailing();
-                if (l.isEmpty()) {
-                    return lines;
-                }
-                lines.add(l);
-                line.setLength(0);
-            } else {
-                line.append((char) b);
-            }
-        }
-        throw new IOException("connection closed in the request head: " + lines);
     }
 
     private static void pipe(Socket from, Socket to) {
