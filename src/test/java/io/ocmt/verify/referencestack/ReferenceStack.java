@@ -156,7 +156,8 @@ public final class ReferenceStack implements EmbeddedStack {
         String redisPassword = secret(16);
         secrets.put("adminToken", secret(24));
         secrets.put("agentServerToken", secret(32));
-        secrets.put("encryptionKey", secret(32));
+        // The key the servers get; a switch that sets ENCRYPTION_KEY (a placeholder) gives it to the suite as well.
+        secrets.put("encryptionKey", serverSetting("ENCRYPTION_KEY").orElse(secret(32)));
         secrets.put("databasePassword", dbPassword);
         secrets.put("redisPassword", redisPassword);
         secrets.put("databaseReadonlyUser", "ocmt_readonly");
@@ -410,7 +411,14 @@ public final class ReferenceStack implements EmbeddedStack {
                 new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(port))));
     }
 
-    /** A 90-day certificate for localhost, unless a certificate switch asks for another host or an earlier expiry. */
+    static final int LEGACY_LIFETIME_DAYS = 825;
+    static final int LEGACY_KEY_BITS = 1024;
+    static final String LEGACY_SIGNATURE = "SHA1withRSA";
+
+    /**
+     * A 90-day certificate for localhost, unless a certificate switch asks for another host, an
+     * earlier expiry or a legacy CA's lifetime, key and signature.
+     */
     private ThrowawayCa.Issued issueCertificate(ThrowawayCa ca) {
         List<String> hosts = List.of("localhost");
         List<String> ips = List.of("127.0.0.1");
@@ -424,6 +432,12 @@ public final class ReferenceStack implements EmbeddedStack {
                 // Issued 80 days ago, so the lifetime stays ordinary and only the expiry is close.
                 notBefore = Instant.now().minus(Duration.ofDays(80));
                 lifetime = Duration.ofDays(80 + Long.parseLong(s.value(Switch.Component.CERTIFICATE))).plus(Duration.ofHours(12));
+            } else if (s == Switch.CERT_LEGACY) {
+                // What an internal CA set up years ago still issues: two years and more, RSA 1024, SHA-1;
+                // issued a while ago, so its expiry is far and only these three are wrong.
+                notBefore = Instant.now().minus(Duration.ofDays(100));
+                return ca.issueServer(hosts, ips, notBefore, Duration.ofDays(LEGACY_LIFETIME_DAYS).plus(Duration.ofHours(12)),
+                        LEGACY_KEY_BITS, LEGACY_SIGNATURE);
             }
         }
         return ca.issueServer(hosts, ips, notBefore, lifetime);
@@ -437,6 +451,13 @@ public final class ReferenceStack implements EmbeddedStack {
                 .withLogConsumer(logFile(alias));
         containers.add(c);
         return c;
+    }
+
+    /** The value a switch sets on the servers for {@code variable}, if any switch does. */
+    private java.util.Optional<String> serverSetting(String variable) {
+        return switches.stream().flatMap(s -> s.settings().stream())
+                .filter(s -> s.component() == Switch.Component.SERVER && s.variable().equals(variable))
+                .map(Switch.Setting::value).findFirst();
     }
 
     private void apply(Switch.Component component, GenericContainer<?> container) {
