@@ -66,6 +66,8 @@ public enum Switch {
             new Setting(Component.SERVER, "BREAK_RATE_LIMIT_PER_REPLICA", "1"), new Setting(Component.NGINX, "UPSTREAM_BALANCE", "ip-hash")),
     RETRY_AFTER_MISSING(Component.SERVER, "BREAK_RETRY_AFTER", "1", "429 answers carry no Retry-After"),
     VAULT_BACKOFF_OFF(Component.SERVER, "BREAK_VAULT_BACKOFF", "1", "failed vault unlocks start no backoff"),
+    RATE_LIMIT_NO_EXPIRY(Component.SERVER, "BREAK_RATE_LIMIT_EXPIRY", "1", "rate-limit counts are written back to Redis without expiry: a window two requests in never ends"),
+    VERIFY_WINDOW_20S(Component.SERVER, "RATE_LIMIT_STRICT_AUTH_WINDOW_MS", "20000", "none: the magic-link verification window is 20 s instead of 15 minutes, so a run can wait it out"),
     NO_HTTPS_REDIRECT(Component.NGINX, "HTTP_MODE", "plain", "port 80 serves the application over plain HTTP"),
     REDIRECT_302(Component.NGINX, "HTTP_MODE", "redirect-302", "port 80 redirects with a temporary 302"),
     REDIRECT_FOLLOWS_HOST(Component.NGINX, "HTTP_MODE", "redirect-follows-host", "port 80 redirects to the host named by X-Forwarded-Host or Host, not the public host"),

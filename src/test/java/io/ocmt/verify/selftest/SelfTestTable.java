@@ -76,16 +76,17 @@ final class SelfTestTable {
             + "{name: api general, method: GET, path: /api/auth/me, limit: 100, windowSeconds: 900}, "
             + "{name: password reset, method: POST, path: /api/vault/recover, limit: 3, windowSeconds: 3600}]");
 
+    /** The verification limit alone, in a window as short as the verify-window-20s switch gives the servers. */
+    private static final Map<String, String> VERIFY_20S = Map.of("policy.rateLimits",
+            "[{name: authentication (magic link), method: GET, path: /api/auth/verify, limit: 5, windowSeconds: 20}]");
+
     /**
      * Checks no row fails, by key {@code Suite.test}, with why the reference stack cannot fail them.
      * The completeness test fails an entry that a row does fail, so this list only ever shrinks.
      */
     static final Map<String, String> UNPROVEN = Map.of(
             "RateLimitIT.report", "informational: it reports where the runner is limited and how many requests the tag sent, "
-                    + "and judges nothing, so there is nothing to break",
-            "RateLimitIT.windowsEnd", "OCMT's windows are 15 minutes to an hour, longer than policy.session.maxWaitSeconds "
-                    + "(120 s), so on the reference stack it is never judged (not verified in every row); the servers' windows "
-                    + "follow OCMT's code, not the policy");
+                    + "and judges nothing, so there is nothing to break");
 
     /**
      * One self-test.
@@ -99,7 +100,7 @@ final class SelfTestTable {
      * @param failedAll   where not null: every test fails with this fragment (the run cannot even open the target)
      */
     record Row(List<String> switches, Map<String, String> overrides, String overridden, Class<?> suite, List<String> only,
-               Map<String, List<String>> failing, List<String> notVerified, String failedAll) {
+               Map<String, List<String>> failing, List<String> notVerified, String failedAll, boolean positive) {
 
         /** How the README, the report and {@code -Docmt.selftest.rows} name this row. */
         String id() {
@@ -122,6 +123,7 @@ final class SelfTestTable {
         private List<String> only = List.of();
         private final Map<String, List<String>> failing = new LinkedHashMap<>();
         private List<String> notVerified = List.of();
+        private boolean positive;
 
         private Builder(Class<?> suite, String... switches) {
             this.suite = suite;
@@ -153,16 +155,20 @@ final class SelfTestTable {
 
         /** A row whose tests all pass: the behaviour the broken rows are told apart from. */
         Builder failsNothing() {
+            this.positive = true;
             return this;
         }
 
         Row row() {
+            if (positive == !failing.isEmpty()) {
+                throw new IllegalStateException(suite.getSimpleName() + " " + switches + ": a row either fails some tests or fails nothing");
+            }
             return new Row(switches, Map.copyOf(overrides), overridden, suite, only, Collections.unmodifiableMap(failing),
-                    notVerified, null);
+                    notVerified, null, positive);
         }
 
         Row failsAllWith(String fragment) {
-            return new Row(switches, Map.copyOf(overrides), overridden, suite, only, Map.of(), List.of(), fragment);
+            return new Row(switches, Map.copyOf(overrides), overridden, suite, only, Map.of(), List.of(), fragment, false);
         }
     }
 
@@ -356,7 +362,14 @@ final class SelfTestTable {
                     .fails("password reset (POST /api/vault/recover)" + EXACT, "a window of 3600 s", "the same budget comes back every 180").row(),
             // The server switched to the checklist's limits passes the checklist's table: both behaviours are exercised.
             on(RateLimitIT.class, "checklist-limits").overriding("the checklist's rate-limit table", CHECKLIST_POLICY).notVerified(WINDOWS)
-                    .failsNothing().row());
+                    .failsNothing().row(),
+            // A window short enough to wait for: every check of the tag is judged, windowsEnd included, and passes.
+            on(RateLimitIT.class, "verify-window-20s").overriding("the verification limit alone, 5 per 20 s", VERIFY_20S)
+                    .failsNothing().row(),
+            // The same window, never ending: a client once limited stays limited, and only the wait and Redis show it.
+            on(RateLimitIT.class, "verify-window-20s", "rate-limit-no-expiry").overriding("the verification limit alone, 5 per 20 s", VERIFY_20S)
+                    .fails(WINDOWS, "once the window that refused this runner had ended", "it is still refused")
+                    .fails("countersLiveInRedis", "a counter that expires with its window", "it has no time to live (PTTL -1)").row());
 
     private SelfTestTable() {
     }

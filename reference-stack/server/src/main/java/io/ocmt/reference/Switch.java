@@ -27,6 +27,8 @@ public enum Switch {
     RATE_LIMIT("BREAK_RATE_LIMIT", Limiter.NAMES),
     RATE_LIMIT_PER_REPLICA("BREAK_RATE_LIMIT_PER_REPLICA", "1"),
     RETRY_AFTER("BREAK_RETRY_AFTER", "1"),
+    // Counts in Redis written back with a plain SET, which drops the window's expiry.
+    RATE_LIMIT_EXPIRY("BREAK_RATE_LIMIT_EXPIRY", "1"),
     // Read by io.ocmt.reference.api: each breaks one control of sessions, secrets or access.
     SESSION_LIFETIME("BREAK_SESSION_LIFETIME", "1", "long"),
     LOGOUT("BREAK_LOGOUT", "1"),

@@ -89,6 +89,7 @@ class SecurityPolicyTest {
                 Arguments.of(Switch.RATE_LIMIT, "general-api", unchanged()),
                 Arguments.of(Switch.RATE_LIMIT_PER_REPLICA, "1", unchanged()),
                 Arguments.of(Switch.RETRY_AFTER, "1", unchanged()),
+                Arguments.of(Switch.RATE_LIMIT_EXPIRY, "1", unchanged()),
                 // API switches break sessions, secrets or access controls, never the policy's headers.
                 Arguments.of(Switch.SESSION_LIFETIME, "1", unchanged()),
                 Arguments.of(Switch.SESSION_LIFETIME, "long", unchanged()),
