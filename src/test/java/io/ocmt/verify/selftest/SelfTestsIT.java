@@ -54,7 +54,18 @@ class SelfTestsIT {
                 || row.switches().stream().anyMatch(names::contains);
     }
 
+    /** A failure names the row first: the report's list of dynamic tests shows only their numbers. */
     static void verify(Row row) {
+        try {
+            judge(row);
+        } catch (AssertionError e) {
+            AssertionError named = new AssertionError("Row " + row.id() + ": " + e.getMessage(), e.getCause());
+            named.setStackTrace(e.getStackTrace());
+            throw named;
+        }
+    }
+
+    private static void judge(Row row) {
         BrokenStack.SuiteOutcome outcome = BrokenStack.run(row.suite(), row.only(), row.overrides(), row.switches());
         Allure.addAttachment("Outcome of " + row.id(), "text/plain", Redactor.text(outcome.toString()), ".txt");
         if (row.failedAll() != null) {
