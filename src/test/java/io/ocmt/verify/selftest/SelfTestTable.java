@@ -432,6 +432,11 @@ final class SelfTestTable {
                 .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
+    /** A test name for the README: RateLimitIT's long suffixes shortened. */
+    private static String brief(String test) {
+        return test.replace(EXACT, " … exact").replace(NO_BYPASS, " … no bypass");
+    }
+
     /** Which rows fail each test, by {@code Suite.test}. */
     static Map<String, List<Row>> provenBy() {
         Map<String, List<Row>> out = new TreeMap<>();
@@ -461,11 +466,14 @@ final class SelfTestTable {
                     .append(" | `").append(row.suite().getSimpleName()).append('`')
                     .append(row.only().isEmpty() ? "" : " (" + row.only().stream().map(t -> "`" + t + "`").collect(Collectors.joining(", ")) + ")")
                     .append(" | ").append(row.failedAll() != null ? "every test: the run stops before any check (\"" + row.failedAll() + "\")"
-                            : row.failing().isEmpty() ? "none" : row.failing().keySet().stream().map(t -> "`" + t + "`").collect(Collectors.joining(", ")))
+                            : row.failing().isEmpty() ? "none" : row.failing().keySet().stream().map(t -> "`" + brief(t) + "`")
+                            .collect(Collectors.joining(", ")))
                     .append(" | ").append(row.notVerified().isEmpty() ? "" : row.notVerified().stream().map(t -> "`" + t + "`")
                             .collect(Collectors.joining(", ")))
                     .append(" |\n");
         }
+        out.append("\nIn RateLimitIT's test names *… exact* stands for \"").append(EXACT.substring(2)).append("\" and *… no bypass* for \"")
+                .append(NO_BYPASS.substring(2)).append("\".\n");
         out.append("\nNot proven: no row fails these, and why the reference stack cannot.\n\n");
         out.append("| check | why |\n|---|---|\n");
         new TreeMap<>(UNPROVEN).forEach((test, why) -> out.append("| `").append(test).append("` | ").append(why).append(" |\n"));
