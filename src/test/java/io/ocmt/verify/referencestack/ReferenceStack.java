@@ -134,14 +134,47 @@ public final class ReferenceStack implements EmbeddedStack {
      * policy (so a run can wait one out) and keep OCMT's own rate limits, which the policy judges.
      */
     public static ReferenceStack start(Policy policy, Set<Switch> switches, Path projectDir) {
-        ReferenceStack stack = new ReferenceStack(policy, switches, projectDir);
-        try {
-            stack.startAll(projectDir);
-            return stack;
-        } catch (RuntimeException e) {
-            stack.close();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            ReferenceStack stack = new ReferenceStack(policy, switches, projectDir);
+            try {
+                stack.startAll(projectDir);
+                return stack;
+            } catch (RuntimeException e) {
+                stack.close();
+                if (attempt >= START_ATTEMPTS || !portTaken(e)) {
+                    throw e;
+                }
+                LOG.warn("Reference stack {}: a loopback port chosen for it was taken before Docker bound it (another build on "
+                        + "this Docker engine); starting it again on other ports (attempt {} of {})", stack.id, attempt + 1, START_ATTEMPTS);
+            }
         }
+    }
+
+    /** A stack whose chosen port another process took first is started again on fresh ports, at most this often in all. */
+    static final int START_ATTEMPTS = 3;
+
+    /**
+     * Whether a start failed because a host port chosen free ({@link #freePort}) was bound by someone
+     * else before Docker published it: a race with other builds on a shared machine, not a fault of the stack.
+     */
+    static boolean portTaken(Throwable failure) {
+        java.util.Deque<Throwable> todo = new java.util.ArrayDeque<>(List.of(failure));
+        Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (!todo.isEmpty()) {
+            Throwable t = todo.pop();
+            if (!seen.add(t)) {
+                continue;
+            }
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("port is already allocated") || message.contains("address already in use")) {
+                return true;
+            }
+            if (t.getCause() != null) {
+                todo.push(t.getCause());
+            }
+            java.util.Arrays.stream(t.getSuppressed()).forEach(todo::push);
+        }
+        return false;
     }
 
     private void startAll(Path projectDir) {
