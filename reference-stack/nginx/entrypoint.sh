@@ -43,7 +43,19 @@ case "$TLS_PROFILE" in
   static-rsa) TLS_CIPHERS="$TLS_CIPHERS:AES128-GCM-SHA256:AES256-GCM-SHA384" ;;
   aria) TLS_CIPHERS="$TLS_CIPHERS:ECDHE-ARIA128-GCM-SHA256:ECDHE-ARIA256-GCM-SHA384" ;;
   permissive) TLS_PROTOCOLS="TLSv1 TLSv1.1 TLSv1.2 TLSv1.3"; TLS_CIPHERS="ALL:@SECLEVEL=0" ;;
-  *) fail "TLS_PROFILE must be hardened (default), legacy-protocols, cbc, static-rsa, aria or permissive; got '$TLS_PROFILE'" ;;
+  # An nginx configuration written before TLS 1.3 (ssl_protocols TLSv1.2): every client gets TLS 1.2.
+  no-tls13) TLS_PROTOCOLS="TLSv1.2" ;;
+  *) fail "TLS_PROFILE must be hardened (default), legacy-protocols, cbc, static-rsa, aria, permissive or no-tls13; got '$TLS_PROFILE'" ;;
+esac
+# OpenSSL's security level, appended to the cipher string; unset keeps Debian's (2). A certificate
+# with a key or signature weaker than the level allows (RSA 1024, SHA-1) makes nginx refuse to
+# start, so serving one, as a legacy deployment does, needs a lower level. It adds no suite and no
+# group: both are listed explicitly.
+TLS_SECURITY_LEVEL=${TLS_SECURITY_LEVEL:-}
+case "$TLS_SECURITY_LEVEL" in
+  "") ;;
+  0|1|2|3|4|5) TLS_CIPHERS="$TLS_CIPHERS:@SECLEVEL=$TLS_SECURITY_LEVEL" ;;
+  *) fail "TLS_SECURITY_LEVEL must be unset or 0-5; got '$TLS_SECURITY_LEVEL'" ;;
 esac
 # Key-exchange groups, separate from TLS_PROFILE so that it combines with any profile. "extra"
 # adds groups outside Mozilla intermediate: secp521r1 and X448 (strong, but not on the list),

@@ -22,6 +22,18 @@ case "$BREAK_REDIS_PASSWORD" in
   *) fail "BREAK_REDIS_PASSWORD must be 1 (start without a password) or unset; got '$BREAK_REDIS_PASSWORD'" ;;
 esac
 
+# "defaults": Redis as Debian ships it, the checklist's memory limit and persistence never set.
+BREAK_REDIS_CONFIG=${BREAK_REDIS_CONFIG:-}
+case "$BREAK_REDIS_CONFIG" in
+  "") persistence="appendonly yes"; memory="maxmemory 256mb
+maxmemory-policy volatile-lru" ;;
+  defaults)
+    echo "ocmt-redis: BREAK_REDIS_CONFIG=defaults: no persistence, no memory limit (deliberately broken control)"
+    persistence="appendonly no"; memory="maxmemory 0
+maxmemory-policy noeviction" ;;
+  *) fail "BREAK_REDIS_CONFIG must be defaults (Debian's appendonly no, maxmemory 0, noeviction) or unset; got '$BREAK_REDIS_CONFIG'" ;;
+esac
+
 if [ "$no_password" = true ]; then
   echo "ocmt-redis: BREAK_REDIS_PASSWORD=1: starting WITHOUT a password (deliberately broken control)"
   requirepass_line="# requirepass disabled by BREAK_REDIS_PASSWORD=1"
@@ -47,9 +59,8 @@ daemonize no
 supervised no
 logfile ""
 dir /var/lib/redis
-appendonly yes
-maxmemory 256mb
-maxmemory-policy volatile-lru
+$persistence
+$memory
 $requirepass_line
 CONF
 

@@ -134,14 +134,47 @@ public final class ReferenceStack implements EmbeddedStack {
      * policy (so a run can wait one out) and keep OCMT's own rate limits, which the policy judges.
      */
     public static ReferenceStack start(Policy policy, Set<Switch> switches, Path projectDir) {
-        ReferenceStack stack = new ReferenceStack(policy, switches, projectDir);
-        try {
-            stack.startAll(projectDir);
-            return stack;
-        } catch (RuntimeException e) {
-            stack.close();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            ReferenceStack stack = new ReferenceStack(policy, switches, projectDir);
+            try {
+                stack.startAll(projectDir);
+                return stack;
+            } catch (RuntimeException e) {
+                stack.close();
+                if (attempt >= START_ATTEMPTS || !portTaken(e)) {
+                    throw e;
+                }
+                LOG.warn("Reference stack {}: a loopback port chosen for it was taken before Docker bound it (another build on "
+                        + "this Docker engine); starting it again on other ports (attempt {} of {})", stack.id, attempt + 1, START_ATTEMPTS);
+            }
         }
+    }
+
+    /** A stack whose chosen port another process took first is started again on fresh ports, at most this often in all. */
+    static final int START_ATTEMPTS = 3;
+
+    /**
+     * Whether a start failed because a host port chosen free ({@link #freePort}) was bound by someone
+     * else before Docker published it: a race with other builds on a shared machine, not a fault of the stack.
+     */
+    static boolean portTaken(Throwable failure) {
+        java.util.Deque<Throwable> todo = new java.util.ArrayDeque<>(List.of(failure));
+        Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (!todo.isEmpty()) {
+            Throwable t = todo.pop();
+            if (!seen.add(t)) {
+                continue;
+            }
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("port is already allocated") || message.contains("address already in use")) {
+                return true;
+            }
+            if (t.getCause() != null) {
+                todo.push(t.getCause());
+            }
+            java.util.Arrays.stream(t.getSuppressed()).forEach(todo::push);
+        }
+        return false;
     }
 
     private void startAll(Path projectDir) {
@@ -156,7 +189,8 @@ public final class ReferenceStack implements EmbeddedStack {
         String redisPassword = secret(16);
         secrets.put("adminToken", secret(24));
         secrets.put("agentServerToken", secret(32));
-        secrets.put("encryptionKey", secret(32));
+        // The key the servers get; a switch that sets ENCRYPTION_KEY (a placeholder) gives it to the suite as well.
+        secrets.put("encryptionKey", serverSetting("ENCRYPTION_KEY").orElse(secret(32)));
         secrets.put("databasePassword", dbPassword);
         secrets.put("redisPassword", redisPassword);
         secrets.put("databaseReadonlyUser", "ocmt_readonly");
@@ -410,7 +444,14 @@ public final class ReferenceStack implements EmbeddedStack {
                 new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(port))));
     }
 
-    /** A 90-day certificate for localhost, unless a certificate switch asks for another host or an earlier expiry. */
+    static final int LEGACY_LIFETIME_DAYS = 825;
+    static final int LEGACY_KEY_BITS = 1024;
+    static final String LEGACY_SIGNATURE = "SHA1withRSA";
+
+    /**
+     * A 90-day certificate for localhost, unless a certificate switch asks for another host, an
+     * earlier expiry or a legacy CA's lifetime, key and signature.
+     */
     private ThrowawayCa.Issued issueCertificate(ThrowawayCa ca) {
         List<String> hosts = List.of("localhost");
         List<String> ips = List.of("127.0.0.1");
@@ -424,6 +465,12 @@ public final class ReferenceStack implements EmbeddedStack {
                 // Issued 80 days ago, so the lifetime stays ordinary and only the expiry is close.
                 notBefore = Instant.now().minus(Duration.ofDays(80));
                 lifetime = Duration.ofDays(80 + Long.parseLong(s.value(Switch.Component.CERTIFICATE))).plus(Duration.ofHours(12));
+            } else if (s == Switch.CERT_LEGACY) {
+                // What an internal CA set up years ago still issues: two years and more, RSA 1024, SHA-1;
+                // issued a while ago, so its expiry is far and only these three are wrong.
+                notBefore = Instant.now().minus(Duration.ofDays(100));
+                return ca.issueServer(hosts, ips, notBefore, Duration.ofDays(LEGACY_LIFETIME_DAYS).plus(Duration.ofHours(12)),
+                        LEGACY_KEY_BITS, LEGACY_SIGNATURE);
             }
         }
         return ca.issueServer(hosts, ips, notBefore, lifetime);
@@ -437,6 +484,13 @@ public final class ReferenceStack implements EmbeddedStack {
                 .withLogConsumer(logFile(alias));
         containers.add(c);
         return c;
+    }
+
+    /** The value a switch sets on the servers for {@code variable}, if any switch does. */
+    private java.util.Optional<String> serverSetting(String variable) {
+        return switches.stream().flatMap(s -> s.settings().stream())
+                .filter(s -> s.component() == Switch.Component.SERVER && s.variable().equals(variable))
+                .map(Switch.Setting::value).findFirst();
     }
 
     private void apply(Switch.Component component, GenericContainer<?> container) {

@@ -36,6 +36,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class ThrowawayCa {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int KEY_BITS = 2048;
+    private static final String SIGNATURE = "SHA256withRSA";
 
     private final KeyPair caKeys;
     private final X509Certificate caCert;
@@ -74,8 +76,17 @@ public final class ThrowawayCa {
      * @param lifetime  validity from {@code notBefore}
      */
     public Issued issueServer(List<String> dnsNames, List<String> ips, Instant notBefore, Duration lifetime) {
+        return issueServer(dnsNames, ips, notBefore, lifetime, KEY_BITS, SIGNATURE);
+    }
+
+    /**
+     * The same, with an RSA key of {@code keyBits} signed with {@code signatureAlgorithm} (a JCA name
+     * such as SHA256withRSA): how a certificate of a legacy CA is made.
+     */
+    public Issued issueServer(List<String> dnsNames, List<String> ips, Instant notBefore, Duration lifetime, int keyBits,
+                              String signatureAlgorithm) {
         try {
-            KeyPair keys = rsa();
+            KeyPair keys = rsa(keyBits);
             X500Name subject = new X500Name("CN=" + (dnsNames.isEmpty() ? ips.get(0) : dnsNames.get(0)));
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCert, serial(),
                     Date.from(notBefore), Date.from(notBefore.plus(lifetime)), subject, keys.getPublic());
@@ -93,7 +104,7 @@ public final class ThrowawayCa {
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
-            X509Certificate cert = sign(b, caKeys);
+            X509Certificate cert = sign(b, caKeys, signatureAlgorithm);
             return new Issued(pem(cert) + pem(caCert), pem(keys.getPrivate()));
         } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
             throw new IllegalStateException("cannot issue a server certificate", e);
@@ -101,8 +112,12 @@ public final class ThrowawayCa {
     }
 
     private static KeyPair rsa() throws GeneralSecurityException {
+        return rsa(KEY_BITS);
+    }
+
+    private static KeyPair rsa(int bits) throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048, RANDOM);
+        g.initialize(bits, RANDOM);
         return g.generateKeyPair();
     }
 
@@ -112,8 +127,13 @@ public final class ThrowawayCa {
 
     private static X509Certificate sign(X509v3CertificateBuilder b, KeyPair signer)
             throws OperatorCreationException, GeneralSecurityException {
+        return sign(b, signer, SIGNATURE);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder b, KeyPair signer, String algorithm)
+            throws OperatorCreationException, GeneralSecurityException {
         return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withRSA").build(signer.getPrivate())));
+                b.build(new JcaContentSignerBuilder(algorithm).build(signer.getPrivate())));
     }
 
     private static String pem(Object o) {

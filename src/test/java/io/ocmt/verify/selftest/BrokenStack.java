@@ -27,17 +27,16 @@ final class BrokenStack {
     private BrokenStack() {
     }
 
-    /** The outcome of each test of {@code suite}, by method name. */
-    static SuiteOutcome run(Class<?> suite, String... switches) {
-        return run(suite, List.of(selectClass(suite)), switches);
-    }
-
     /**
-     * Only some tests of the suite: for suites whose other tests take minutes of waiting (expiries,
-     * rate-limit windows) and prove nothing about this switch.
+     * The tests of {@code suite} named in {@code only} (all of them where it is empty: some suites
+     * have tests that wait out expiries and windows and prove nothing about a switch), on a stack
+     * with {@code switches}, judged under the environment's configuration with {@code overrides}
+     * (key to value, e.g. policy.session.absoluteLifetimeSeconds to 20): how a self-test shows a check
+     * fails, or shows which rows a different policy fails.
      */
-    static SuiteOutcome runTests(Class<?> suite, List<String> methods, String... switches) {
-        return run(suite, selectors(suite, methods), switches);
+    static SuiteOutcome run(Class<?> suite, List<String> only, Map<String, String> overrides, List<String> switches) {
+        List<DiscoverySelector> selectors = only.isEmpty() ? List.of(selectClass(suite)) : selectors(suite, only);
+        return run(suite.getSimpleName(), selectors, overrides, "", switches.toArray(String[]::new));
     }
 
     private static List<DiscoverySelector> selectors(Class<?> suite, List<String> methods) {
@@ -48,25 +47,6 @@ final class BrokenStack {
     }
 
     /**
-     * The whole suite on a stack with {@code switches}, judged under the environment's configuration
-     * with {@code overrides} (key to value, e.g. policy.session.absoluteLifetimeSeconds to 20): how a
-     * self-test shows a check fails under a policy the reference environment does not use, or shows
-     * which rows a different policy fails.
-     */
-    static SuiteOutcome runWith(Class<?> suite, Map<String, String> overrides, String... switches) {
-        return run(suite, List.of(selectClass(suite)), overrides, switches);
-    }
-
-    /** Some tests of the suite, as {@link #runTests}, under {@code overrides} as {@link #runWith}. */
-    static SuiteOutcome runTestsWith(Class<?> suite, List<String> methods, Map<String, String> overrides, String... switches) {
-        return run(suite, selectors(suite, methods), overrides, switches);
-    }
-
-    private static SuiteOutcome run(Class<?> suite, List<DiscoverySelector> selectors, String... switches) {
-        return run(suite, selectors, Map.of(), switches);
-    }
-
-    /**
      * Several suites in one run, in the order failsafe gives them (RateLimitIT last), against the
      * hardened stack kept under {@code keep} for the next call with the same name: a second run
      * then meets the budget the first one spent. {@link OcmtExtension#closeKept} ends the stack.
@@ -74,10 +54,6 @@ final class BrokenStack {
     static SuiteOutcome runKept(String keep, Class<?>... suites) {
         List<DiscoverySelector> selectors = java.util.Arrays.stream(suites).map(c -> (DiscoverySelector) selectClass(c)).toList();
         return run(String.join("+", java.util.Arrays.stream(suites).map(Class::getSimpleName).toList()), selectors, Map.of(), keep);
-    }
-
-    private static SuiteOutcome run(Class<?> suite, List<DiscoverySelector> selectors, Map<String, String> overrides, String... switches) {
-        return run(suite.getSimpleName(), selectors, overrides, "", switches);
     }
 
     private static SuiteOutcome run(String suite, List<DiscoverySelector> selectors, Map<String, String> overrides, String keep,
@@ -196,6 +172,26 @@ final class BrokenStack {
                 failWithMessage("Expected every test to fail, but only %s failed.%n%s", actual.failed(), actual);
             }
             actual.results().keySet().forEach(test -> withMessage(test, fragment));
+            return this;
+        }
+
+        /**
+         * Every result is one of {@code known} (the suite's test methods and the dynamic tests the
+         * table declares for its factories), and every one of {@code expected} ran: a renamed test
+         * or a factory that makes other tests than the table says is caught here, not by a row that
+         * quietly judges nothing.
+         */
+        OutcomeAssert ranExactly(java.util.Set<String> known, java.util.Set<String> expected) {
+            isNotNull();
+            List<String> unknown = actual.results().keySet().stream().filter(t -> !known.contains(t)).toList();
+            if (!unknown.isEmpty()) {
+                failWithMessage("%s ran %s, which SelfTestTable does not know; declare them (SelfTestTable.dynamicTests).%n%s",
+                        actual.suite(), unknown, actual);
+            }
+            List<String> missing = expected.stream().filter(t -> !actual.results().containsKey(t)).sorted().toList();
+            if (!missing.isEmpty()) {
+                failWithMessage("%s did not run %s, which SelfTestTable declares.%n%s", actual.suite(), missing, actual);
+            }
             return this;
         }
 

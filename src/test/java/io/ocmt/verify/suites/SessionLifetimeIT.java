@@ -204,6 +204,16 @@ public class SessionLifetimeIT {
 
     @Severity(SeverityLevel.CRITICAL)
     @Link(name = "ASVS 4.0.3 V3.3.4", url = References.ASVS_V3)
+    @Description("DELETE /api/auth/sessions/:id must end that session and leave the session that revoked it alive. "
+            + Remediation.SESSION_REJECTION)
+    @Test
+    @DisplayName("Revoking a session by id ends exactly that session")
+    void revocationEndsThatSession(SessionLifecycle lifecycle) {
+        judge(lifecycle.revocation(), "Revoke one session by id");
+    }
+
+    @Severity(SeverityLevel.CRITICAL)
+    @Link(name = "ASVS 4.0.3 V3.3.4", url = References.ASVS_V3)
     @Description("DELETE /api/auth/sessions must end every other session of the user and keep the current one. "
             + Remediation.SESSION_REJECTION)
     @Test

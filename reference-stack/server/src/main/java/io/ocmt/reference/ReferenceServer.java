@@ -205,9 +205,12 @@ public final class ReferenceServer {
             ctx.contentType("text/plain; charset=utf-8").result("OK");
             return;
         }
+        // "degraded": a health route that reports the agent relay and answers 503 while it is down,
+        // so an orchestrator restarts a management server that works.
+        boolean degraded = settings.switches().is(Switch.HEALTH, "degraded");
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "ok");
-        body.put("relay", Map.of("connected", true));
+        body.put("status", degraded ? "degraded" : "ok");
+        body.put("relay", Map.of("connected", !degraded));
         body.put("release", settings.release());
         if (settings.switches().is(Switch.HEALTH, "leaky")) {
             Map<String, Object> versions = new LinkedHashMap<>();
@@ -216,7 +219,7 @@ public final class ReferenceServer {
             body.put("versions", versions);
             body.put("redisUrl", "redis://:" + settings.redisPassword() + "@redis:6379");
         }
-        ctx.contentType(Json.CONTENT_TYPE).result(Json.write(body));
+        ctx.status(degraded ? 503 : 200).contentType(Json.CONTENT_TYPE).result(Json.write(body));
     }
 
     /** Without a database (no ApiModule) there are no sessions, so every presented token is unknown. */

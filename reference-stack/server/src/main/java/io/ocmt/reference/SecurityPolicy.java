@@ -31,6 +31,7 @@ public final class SecurityPolicy {
     static final String REFERRER_POLICY_HARDENED = "strict-origin-when-cross-origin";
     static final String REFERRER_POLICY_UNSAFE = "unsafe-url";
     static final String SAME_ORIGIN = "same-origin";
+    static final String SAME_ORIGIN_ALLOW_POPUPS = "same-origin-allow-popups";
     static final String CROSS_DOMAIN_POLICIES_HARDENED = "none";
     static final String POWERED_BY_EXPRESS = "Express";
 
@@ -83,9 +84,12 @@ public final class SecurityPolicy {
         }
         h.put(REFERRER_POLICY, switches.is(Switch.REFERRER_POLICY, "unsafe-url")
                 ? REFERRER_POLICY_UNSAFE : REFERRER_POLICY_HARDENED);
-        h.put(COOP, SAME_ORIGIN);
+        // What a deployment sets so that OAuth sign-in popups can talk back to the opener.
+        h.put(COOP, switches.is(Switch.COOP, "allow-popups") ? SAME_ORIGIN_ALLOW_POPUPS : SAME_ORIGIN);
         h.put(CORP, SAME_ORIGIN);
-        h.put(CROSS_DOMAIN_POLICIES, CROSS_DOMAIN_POLICIES_HARDENED);
+        if (!switches.is(Switch.CROSS_DOMAIN_POLICIES, "missing")) {
+            h.put(CROSS_DOMAIN_POLICIES, CROSS_DOMAIN_POLICIES_HARDENED);
+        }
         if (switches.is(Switch.POWERED_BY, "on")) {
             h.put(POWERED_BY, POWERED_BY_EXPRESS);
         }

@@ -75,6 +75,9 @@ class SecurityPolicyTest {
                 // The health switch changes the /health body only, never a header.
                 Arguments.of(Switch.HEALTH, "leaky", unchanged()),
                 Arguments.of(Switch.HEALTH, "text", unchanged()),
+                Arguments.of(Switch.HEALTH, "degraded", unchanged()),
+                Arguments.of(Switch.COOP, "allow-popups", replace("Cross-Origin-Opener-Policy", "same-origin-allow-popups")),
+                Arguments.of(Switch.CROSS_DOMAIN_POLICIES, "missing", remove("X-Permitted-Cross-Domain-Policies")),
                 // Network switches change who a client is, never a header.
                 Arguments.of(Switch.TRUST_ANY_PROXY, "1", unchanged()),
                 // Rate-limit switches change RateLimit-* and Retry-After only, never the policy's headers.
@@ -86,6 +89,7 @@ class SecurityPolicyTest {
                 Arguments.of(Switch.RATE_LIMIT, "general-api", unchanged()),
                 Arguments.of(Switch.RATE_LIMIT_PER_REPLICA, "1", unchanged()),
                 Arguments.of(Switch.RETRY_AFTER, "1", unchanged()),
+                Arguments.of(Switch.RATE_LIMIT_EXPIRY, "1", unchanged()),
                 // API switches break sessions, secrets or access controls, never the policy's headers.
                 Arguments.of(Switch.SESSION_LIFETIME, "1", unchanged()),
                 Arguments.of(Switch.SESSION_LIFETIME, "long", unchanged()),
@@ -99,7 +103,17 @@ class SecurityPolicyTest {
                 Arguments.of(Switch.SESSION_TOKENS_RAW, "1", unchanged()),
                 Arguments.of(Switch.QUERY_TOKEN, "1", unchanged()),
                 Arguments.of(Switch.ENUMERATION, "1", unchanged()),
-                Arguments.of(Switch.CSRF, "1", unchanged()));
+                Arguments.of(Switch.CSRF, "1", unchanged()),
+                Arguments.of(Switch.SESSION_COOKIE, "loose", unchanged()),
+                Arguments.of(Switch.MAGIC_LINK_EXPIRY, "1", unchanged()),
+                Arguments.of(Switch.MAGIC_LINK_ERRORS, "development", unchanged()),
+                Arguments.of(Switch.ME_AUTH, "optional", unchanged()),
+                Arguments.of(Switch.BEARER_SESSION, "1", unchanged()),
+                Arguments.of(Switch.SESSION_TOKEN_CHECK, "first-half", unchanged()),
+                Arguments.of(Switch.SESSION_REVOKE, "by-id", unchanged()),
+                Arguments.of(Switch.SESSION_REVOKE, "others", unchanged()),
+                Arguments.of(Switch.INTERNAL_GUARD, "1", unchanged()),
+                Arguments.of(Switch.VAULT_BACKOFF, "1", unchanged()));
     }
 
     @ParameterizedTest(name = "{0}={1}")

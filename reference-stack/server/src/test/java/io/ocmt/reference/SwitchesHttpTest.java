@@ -85,6 +85,34 @@ class SwitchesHttpTest {
     }
 
     @Test
+    void degradedHealthAnswers503WithJson() throws IOException {
+        ReferenceServer server = new ReferenceServer(
+                ServerSettings.forTest(Switches.of(Map.of(Switch.HEALTH, "degraded"))));
+        int port = server.start();
+        try {
+            RawHttp.Response r = RawHttp.get(port, "/health", "X-Forwarded-Proto: https");
+            assertEquals(503, r.status);
+            assertTrue(r.first("Content-Type").startsWith("application/json"), r.toString());
+            assertEquals("{\"status\":\"degraded\",\"relay\":{\"connected\":false},\"release\":\"reference-dev\"}", r.body);
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void hardenedHealthAnswers200() throws IOException {
+        ReferenceServer server = new ReferenceServer(ServerSettings.forTest(Switches.none()));
+        int port = server.start();
+        try {
+            RawHttp.Response r = RawHttp.get(port, "/health", "X-Forwarded-Proto: https");
+            assertEquals(200, r.status);
+            assertEquals("{\"status\":\"ok\",\"relay\":{\"connected\":true},\"release\":\"reference-dev\"}", r.body);
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
     void poweredByAppearsOnErrorsToo() throws IOException {
         ReferenceServer server = new ReferenceServer(
                 ServerSettings.forTest(Switches.of(Map.of(Switch.POWERED_BY, "on"))));

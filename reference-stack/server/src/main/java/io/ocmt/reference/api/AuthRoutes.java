@@ -78,7 +78,7 @@ final class AuthRoutes {
     private String newSessionToken(Context ctx) {
         String presented = auth.presentedToken(ctx);
         if (settings.switches.is(Switch.SESSION_FIXATION, "1") && presented != null
-                && store.sessionByToken(auth.stored(presented)).isEmpty()) {
+                && store.sessionByToken(auth.storedSession(presented)).isEmpty()) {
             return presented;
         }
         return Tokens.newToken();
@@ -89,12 +89,13 @@ final class AuthRoutes {
         if (token == null || token.isEmpty()) {
             throw Reply.error(400, "Token required");
         }
-        String email = store.consumeMagicLink(auth.stored(token), settings.switches.is(Switch.MAGIC_LINK_REUSE, "1"))
+        String email = store.consumeMagicLink(auth.stored(token), settings.switches.is(Switch.MAGIC_LINK_REUSE, "1"),
+                        !settings.switches.is(Switch.MAGIC_LINK_EXPIRY, "1"))
                 .orElse(null);
         if (email == null) {
             events.record(ctx, "auth.login_failed", "warning", null, Map.of("method", "magic_link",
                     "reason", "invalid_or_expired_link"));
-            throw Reply.error(400, "Invalid or expired magic link");
+            throw MagicLinkRefusal.of(token, () -> store.magicLinkKnown(auth.stored(token)), settings.switches);
         }
         Store.User user = store.userByEmail(email).orElseGet(() -> {
             // Links are only issued after the user row exists; this covers a row deleted in between.
@@ -103,7 +104,7 @@ final class AuthRoutes {
         });
         String ip = Http.clientIp(ctx);
         String sessionToken = newSessionToken(ctx);
-        Store.NewSession session = store.createSession(user.id(), auth.stored(sessionToken), auth.lifetimeMs(),
+        Store.NewSession session = store.createSession(user.id(), auth.storedSession(sessionToken), auth.lifetimeMs(),
                 ip, Http.userAgent(ctx), settings.maxSessionsPerUser, !settings.switches.is(Switch.SESSION_LIMIT, "1"),
                 auth.lifetimeEnforced());
         Map<String, Object> auditDetails = new LinkedHashMap<>();
@@ -112,7 +113,7 @@ final class AuthRoutes {
         auditDetails.put("evictedSessions", session.evicted());
         store.audit(user.id(), "user.login", auditDetails, ip);
 
-        Http.setCookie(ctx, SessionAuth.COOKIE, sessionToken, session.expiresAt(), true, "Lax");
+        ctx.res().addHeader("Set-Cookie", SessionCookie.header(sessionToken, session.expiresAt(), settings.switches));
         auth.issueCsrfCookie(ctx, sessionToken);
         if (!wantsJson(ctx)) {
             ctx.status(302).header("Location", settings.userUiUrl + "/").result(new byte[0]);
@@ -132,9 +133,26 @@ final class AuthRoutes {
     }
 
     private void me(Context ctx) {
-        SessionAuth.Current current = auth.require(ctx);
+        SessionAuth.Current current;
+        try {
+            current = auth.require(ctx);
+        } catch (Reply refused) {
+            if (anonymousMe(settings.switches) && refused.status() == 401) {
+                // Optional authentication, as a route mounted behind a "load the user if any" middleware answers.
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("user", null);
+                Http.json(ctx, 200, body);
+                return;
+            }
+            throw refused;
+        }
         auth.issueCsrfCookie(ctx, current.token());
         Http.json(ctx, 200, Map.of("user", Http.user(current.user())));
+    }
+
+    /** BREAK_ME_AUTH=optional: GET /api/auth/me answers 200 {"user":null} to a request without a live session. */
+    static boolean anonymousMe(io.ocmt.reference.Switches switches) {
+        return switches.is(Switch.ME_AUTH, "optional");
     }
 
     private void logout(Context ctx) {
@@ -176,16 +194,32 @@ final class AuthRoutes {
         if (id.equals(current.session().id())) {
             throw Reply.error(400, "Cannot revoke current session", "CANNOT_REVOKE_CURRENT");
         }
-        if (!store.revokeSession(current.user().id(), id, "user_revoked")) {
+        boolean found = revokes(settings.switches, "by-id")
+                ? store.revokeSession(current.user().id(), id, "user_revoked")
+                // The broken route finds the session and answers as if it had ended it.
+                : store.activeSessions(current.user().id(), auth.lifetimeEnforced()).stream().anyMatch(s -> s.id().equals(id));
+        if (!found) {
             throw Reply.error(404, "Session not found");
         }
         store.audit(current.user().id(), "session.revoked", Map.of("sessionId", id.toString()), Http.clientIp(ctx));
         Http.json(ctx, 200, Map.of("success", true));
     }
 
+    /**
+     * Whether the route revokes: BREAK_SESSION_REVOKE=by-id (DELETE /api/auth/sessions/:id) or
+     * =others (DELETE /api/auth/sessions) answers as if it had, and leaves the sessions alive, as
+     * where the route marks a cache the session check never reads.
+     */
+    static boolean revokes(io.ocmt.reference.Switches switches, String route) {
+        return !switches.is(Switch.SESSION_REVOKE, route);
+    }
+
     private void revokeOthers(Context ctx) {
         SessionAuth.Current current = auth.require(ctx);
-        int revoked = store.revokeOtherSessions(current.user().id(), current.session().id());
+        int revoked = revokes(settings.switches, "others")
+                ? store.revokeOtherSessions(current.user().id(), current.session().id())
+                : (int) store.activeSessions(current.user().id(), auth.lifetimeEnforced()).stream()
+                        .filter(s -> !s.id().equals(current.session().id())).count();
         store.audit(current.user().id(), "session.revoked_all", Map.of("count", revoked), Http.clientIp(ctx));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);

@@ -81,15 +81,24 @@ final class Http {
 
     /** Written by hand to get Express's exact attribute order and spelling. */
     static void setCookie(Context ctx, String name, String value, Instant expires, boolean httpOnly, String sameSite) {
+        ctx.res().addHeader("Set-Cookie", cookie(name, value, expires, httpOnly, sameSite));
+    }
+
+    /** The Set-Cookie value Express writes for res.cookie(name, value, {expires, httpOnly, secure: true, sameSite}). */
+    static String cookie(String name, String value, Instant expires, boolean httpOnly, String sameSite) {
         StringBuilder c = new StringBuilder(name).append('=').append(value).append("; Path=/");
         if (expires != null) {
-            c.append("; Expires=").append(COOKIE_DATE.format(expires));
+            c.append("; Expires=").append(cookieDate(expires));
         }
         if (httpOnly) {
             c.append("; HttpOnly");
         }
         c.append("; Secure; SameSite=").append(sameSite);
-        ctx.res().addHeader("Set-Cookie", c.toString());
+        return c.toString();
+    }
+
+    static String cookieDate(Instant instant) {
+        return COOKIE_DATE.format(instant);
     }
 
     static void setCookie(Context ctx, String name, String value, long maxAgeSeconds, boolean httpOnly, String sameSite) {

@@ -7,6 +7,7 @@ import io.ocmt.reference.crypto.SecretBox;
 import io.ocmt.reference.crypto.Tokens;
 
 import java.util.HexFormat;
+import java.util.function.Function;
 
 /**
  * OCMT's requireUser: the session token comes from the ocmt_session cookie or the X-Session-Token
@@ -34,21 +35,55 @@ final class SessionAuth {
         this.secrets = settings.secrets;
     }
 
-    /** What the database keeps of a session or magic-link token: its SHA-256, unless that control is switched off. */
+    /** What the database keeps of a magic-link token: its SHA-256, unless that control is switched off. */
     String stored(String token) {
         return settings.switches.is(Switch.SESSION_TOKENS_RAW, "1") ? token : Tokens.sha256Hex(token);
     }
 
+    /** What the database keeps of a session token, and looks it up by. */
+    String storedSession(String token) {
+        return storedSession(token, settings.switches);
+    }
+
+    /**
+     * The SHA-256 of the whole token, or the token itself with BREAK_SESSION_TOKENS_RAW=1. With
+     * BREAK_SESSION_TOKEN_CHECK=first-half only its first 32 characters are hashed, as where the
+     * token's length changed and the hashing still cuts it to the old one: every token that starts
+     * like a live one opens that session.
+     */
+    static String storedSession(String token, Switches switches) {
+        String compared = switches.is(Switch.SESSION_TOKEN_CHECK, "first-half") && token.length() > FIRST_HALF
+                ? token.substring(0, FIRST_HALF) : token;
+        return switches.is(Switch.SESSION_TOKENS_RAW, "1") ? compared : Tokens.sha256Hex(compared);
+    }
+
+    /** Half of the 64 hex characters of a session token. */
+    static final int FIRST_HALF = 32;
+
     String presentedToken(Context ctx) {
-        String token = ctx.cookie(COOKIE);
+        return presentedToken(ctx.cookie(COOKIE), ctx.header(HEADER), ctx.header("Authorization"), ctx::queryParam,
+                settings.switches);
+    }
+
+    /**
+     * The session token a request presents: the cookie, else X-Session-Token. BREAK_QUERY_TOKEN=1 also
+     * takes {@code ?token=} or {@code ?sessionToken=}, BREAK_BEARER_SESSION=1 {@code Authorization:
+     * Bearer}, as a deployment that added either "for API clients" would.
+     */
+    static String presentedToken(String cookie, String header, String authorization, Function<String, String> query,
+                                 Switches switches) {
+        String token = cookie;
         if (token == null || token.isEmpty()) {
-            token = ctx.header(HEADER);
+            token = header;
         }
-        if ((token == null || token.isEmpty()) && settings.switches.is(Switch.QUERY_TOKEN, "1")) {
-            token = ctx.queryParam("token");
+        if ((token == null || token.isEmpty()) && switches.is(Switch.QUERY_TOKEN, "1")) {
+            token = query.apply("token");
             if (token == null || token.isEmpty()) {
-                token = ctx.queryParam("sessionToken");
+                token = query.apply("sessionToken");
             }
+        }
+        if ((token == null || token.isEmpty()) && switches.is(Switch.BEARER_SESSION, "1")) {
+            token = AdminRoutes.bearer(authorization);
         }
         return token == null || token.isEmpty() ? null : token;
     }
@@ -59,7 +94,7 @@ final class SessionAuth {
         if (token == null) {
             throw Reply.error(401, "Authentication required");
         }
-        Store.Session session = store.sessionByToken(stored(token))
+        Store.Session session = store.sessionByToken(storedSession(token))
                 .filter(s -> !s.revoked())
                 .orElseThrow(() -> Reply.error(401, "Invalid or expired session"));
         if (lifetimeEnforced() && session.ageMs() > lifetimeMs()) {

@@ -174,15 +174,30 @@ final class Store implements AdminData {
 
     /**
      * Marks the link used and answers its address in one statement, so two replicas verifying the
-     * same link at once cannot both win. With {@code reusable} a used link still answers.
+     * same link at once cannot both win. With {@code reusable} a used link still answers; without
+     * {@code expiring} an expired one does.
      */
-    Optional<String> consumeMagicLink(String storedToken, boolean reusable) {
-        String sql = "UPDATE magic_links SET used_at = COALESCE(used_at, now()) WHERE token = ? AND expires_at > now()"
-                + (reusable ? "" : " AND used_at IS NULL") + " RETURNING email";
+    Optional<String> consumeMagicLink(String storedToken, boolean reusable, boolean expiring) {
+        String sql = consumeMagicLinkSql(reusable, expiring);
         return db.with(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, storedToken);
                 return one(ps, rs -> rs.getString(1));
+            }
+        });
+    }
+
+    static String consumeMagicLinkSql(boolean reusable, boolean expiring) {
+        return "UPDATE magic_links SET used_at = COALESCE(used_at, now()) WHERE token = ?"
+                + (expiring ? " AND expires_at > now()" : "") + (reusable ? "" : " AND used_at IS NULL") + " RETURNING email";
+    }
+
+    /** Whether a link with this stored token was ever issued, used or not, expired or not. */
+    boolean magicLinkKnown(String storedToken) {
+        return db.with(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM magic_links WHERE token = ?")) {
+                ps.setString(1, storedToken);
+                return one(ps, rs -> rs.getInt(1)).isPresent();
             }
         });
     }

@@ -80,7 +80,7 @@ public final class RateLimits {
         boolean perReplica = switches.is(Switch.RATE_LIMIT_PER_REPLICA, "1");
         CounterStore store = perReplica || settings.redisUrl().isEmpty()
                 ? new MemoryCounterStore(clock)
-                : new RedisCounterStore(settings.redisUrl().get());
+                : new RedisCounterStore(settings.redisUrl().get(), !switches.is(Switch.RATE_LIMIT_EXPIRY, "1"));
         Set<String> disabled = switches.value(Switch.RATE_LIMIT).map(Set::of).orElse(Set.of());
         RateLimiter limiter = new RateLimiter(settings, disabled, store, clock);
         RateLimits limits = new RateLimits(limiter, trust, !switches.is(Switch.RETRY_AFTER, "1"), events, clock);

@@ -272,6 +272,16 @@ class AdminInternalHttpTest {
     }
 
     @Test
+    void anOpenInternalGuardAnswersEveryoneAndTheAdminApiStaysGuarded() throws IOException {
+        start(Map.of(Switch.INTERNAL_GUARD, "1"), "AGENT_SERVER_TOKEN", AGENT_TOKEN, "INTERNAL_ADMIN_TOKEN", ADMIN_TOKEN);
+        for (String[] headers : List.of(new String[0], bearer("wrong-" + AGENT_TOKEN), new String[] {"x-auth-token", "wrong"})) {
+            assertEquals(200, get("/api/internal/metrics/wake", headers).status(), String.join(" ", headers));
+        }
+        assertEquals(200, get("/api/internal/users/" + LISTED.id()).status());
+        assertEquals(NEEDS_AUTH, get("/api/admin/users"), "only the internal guard is open");
+    }
+
+    @Test
     void settingsNameTheVariablesAndKeepSecretsOutOfTheLog() {
         Map<String, String> env = new HashMap<>(ApiSettingsTest.env("INTERNAL_ADMIN_TOKEN", ADMIN_TOKEN,
                 "AGENT_SERVER_TOKEN", AGENT_TOKEN, "ADMIN_EMAILS", "a@example.test,b@example.test"));
