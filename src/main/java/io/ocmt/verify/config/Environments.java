@@ -167,6 +167,11 @@ public final class Environments {
                     "an HTTP CONNECT proxy that leaves from an address of its own, e.g. http://egress-1.internal:3128");
         }
         requireNonEmpty(env.policy(), where);
+        Integer maxRequests = env.policy().run().maxRequests();
+        if (maxRequests != null && maxRequests < 0) {
+            throw new ConfigException("policy.run.maxRequests is " + maxRequests + where + ". Fix: the most HTTP requests a run may send "
+                    + "to the target (the default is 2000), or null or 0 for no limit.");
+        }
         env.secrets().forEach((logical, variable) -> {
             if (variable == null || !variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 throw new ConfigException("secrets." + logical + " must name an environment variable, not hold a value" + where + ".");

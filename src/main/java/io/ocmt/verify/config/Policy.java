@@ -135,12 +135,22 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
     }
 
     /**
-     * What a run may leave unjudged and still pass.
+     * What a run may leave unjudged and still pass, and how much it may send.
      *
      * @param allowUnverified tags (e.g. {@code ratelimit}) whose checks may end not verified without the
      *                        build ending with exit status 3; empty: none may. Only the operator's
      *                        acceptance belongs here, for this environment, as a reviewed change
+     * @param maxRequests     the most HTTP requests one run may send to its target (every request
+     *                        {@link io.ocmt.verify.http.Http} sends, logins and proxied ones included);
+     *                        the request that would be one more is not sent and its check, and every
+     *                        later one, is not verified. {@code null} or 0: no limit, which only an
+     *                        environment (or an override, which the report shows) can say
      */
-    public record RunPolicy(List<String> allowUnverified) {
+    public record RunPolicy(List<String> allowUnverified, Integer maxRequests) {
+
+        /** Whether the run's requests are limited at all. */
+        public boolean limitsRequests() {
+            return maxRequests != null && maxRequests > 0;
+        }
     }
 }

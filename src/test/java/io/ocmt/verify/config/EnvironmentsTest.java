@@ -222,6 +222,38 @@ class EnvironmentsTest {
     }
 
     @Test
+    void everyRunHasARequestBudgetUnlessItsEnvironmentSaysOtherwise() throws IOException {
+        file("staging", REMOTE);
+        assertThat(load("staging", Map.of(), Map.of()).policy().run().maxRequests()).isEqualTo(2000);
+        assertThat(load("staging", Map.of(), Map.of()).policy().run().limitsRequests()).isTrue();
+        file("lab", REMOTE + "  run:\n    maxRequests: null\n");
+        assertThat(load("lab", Map.of(), Map.of()).policy().run().limitsRequests()).isFalse();
+        assertThat(load("staging", Map.of("OCMT_POLICY_RUN_MAXREQUESTS", "0"), Map.of()).policy().run().limitsRequests()).isFalse();
+        assertThat(load("staging", Map.of(), Map.of("ocmt.policy.run.maxRequests", "50")).policy().run().maxRequests()).isEqualTo(50);
+        assertThatThrownBy(() -> load("staging", Map.of(), Map.of("ocmt.policy.run.maxRequests", "-1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("policy.run.maxRequests is -1 in ")
+                .hasMessageContaining("null or 0 for no limit");
+    }
+
+    @Test
+    void theShippedBudgetsFitWhatTheirRunsSend() {
+        Path repo = Path.of("").toAbsolutePath();
+        for (String name : Environments.known(repo)) {
+            assertThat(Environments.load(name, repo, Map.of(), Map.of()).policy().run().limitsRequests()).as(name).isTrue();
+        }
+        // The reference stack grants the ratelimit tag, whose requests alone are Σ(limit + 1) + 18 (README).
+        Policy reference = Environments.load("reference", repo, Map.of(), Map.of()).policy();
+        int rateLimitTag = reference.rateLimits().stream().mapToInt(l -> l.limit() + 1).sum() + 18;
+        assertThat(rateLimitTag).isEqualTo(1046);
+        assertThat(reference.run().maxRequests()).isGreaterThan(2 * rateLimitTag);
+        // Production runs nightly without destructive tests: a budget well below the default's.
+        Environment production = Environments.load("production", repo, Map.of(), Map.of());
+        assertThat(production.grants().destructive()).isFalse();
+        assertThat(production.policy().run().maxRequests()).isLessThan(2000);
+    }
+
+    @Test
     void allowUnverifiedIsEmptyByDefault() {
         Path repo = Path.of("").toAbsolutePath();
         for (String name : Environments.known(repo)) {
