@@ -107,7 +107,7 @@ public final class Http {
     public RequestSpecification spec() {
         // Outermost, so the report's step for a 429 is written before the test stops on it.
         RequestSpecification spec = RestAssured.given().config(config).urlEncodingEnabled(false)
-                .filter(new Outcomes(judgesRateLimits, proxy)).filter(new AllureHttpSteps());
+                .filter(new Outcomes(judgesRateLimits, proxy, RequestBudget.of(target))).filter(new AllureHttpSteps());
         if (proxy != null) {
             spec.proxy(ProxySpecification.host(proxy.getHost()).withPort(proxy.getPort()).withScheme("http"));
         }

@@ -20,10 +20,20 @@ public final class RequestCount {
     }
 
     static void count(String method, URI uri) {
-        String route = method.toUpperCase(Locale.ROOT) + " " + uri.getScheme() + " " + route(uri.getRawPath());
+        String route = key(method, uri);
         synchronized (BY_ROUTE) {
             BY_ROUTE.merge(route, 1, Integer::sum);
         }
+    }
+
+    /** "GET https /api/auth/sessions/{id}": how a request is counted, here and in the {@link RequestBudget}. */
+    static String key(String method, URI uri) {
+        return method.toUpperCase(Locale.ROOT) + " " + uri.getScheme() + " " + route(uri.getRawPath());
+    }
+
+    /** The number of requests in a {@link #snapshot()}. */
+    public static int total(Map<String, Integer> snapshot) {
+        return snapshot.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** "/api/auth/sessions/0b6…" → "/api/auth/sessions/{id}"; no query, lower case, no trailing slash. */
@@ -63,9 +73,19 @@ public final class RequestCount {
         return describe(delta);
     }
 
-    private static String describe(Map<String, Integer> snapshot) {
+    /** "3 GET https /health, 1 GET https /api/auth/me": the same counts on one line, for a message. */
+    public static String inline(Map<String, Integer> snapshot) {
+        if (snapshot.isEmpty()) {
+            return "none";
+        }
+        StringBuilder out = new StringBuilder();
+        new TreeMap<>(snapshot).forEach((route, n) -> out.append(out.length() == 0 ? "" : ", ").append(n).append(' ').append(route));
+        return out.toString();
+    }
+
+    static String describe(Map<String, Integer> snapshot) {
         Map<String, Integer> counts = new TreeMap<>(snapshot);
-        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+        int total = total(counts);
         StringBuilder out = new StringBuilder("Requests this run sent: " + total + "\n");
         counts.forEach((route, n) -> out.append(String.format("%6d  %s%n", n, route)));
         return out.toString();
