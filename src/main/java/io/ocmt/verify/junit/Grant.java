@@ -4,7 +4,14 @@ import io.ocmt.verify.config.Environment;
 import io.ocmt.verify.config.Grants;
 import java.util.Optional;
 
-/** A thing an environment may let the suite touch; {@link #missing} says which key grants it. */
+/**
+ * A thing an environment may let the suite touch; {@link #missing} says which key grants it.
+ * {@link #DESTRUCTIVE} is for tests that use up the runner's rate-limit budget on purpose or send
+ * failed credentials in numbers a limiter or a lockout counts (RateLimitIT; the six refused magic-link
+ * verifications of MagicLinkAuthIT); budgeted logins of the suite's own identities and single refused
+ * tokens are not, nor are wrong admin or session tokens, which no OCMT limiter counts and no account
+ * owns.
+ */
 public enum Grant {
     MAILBOX, DATABASE, DATABASE_WRITE, BACKUPS, REDIS, POSTGRES, OUTSIDE_PROXY, DESTRUCTIVE;
 
@@ -30,7 +37,8 @@ public enum Grant {
                     : Optional.of("grants.outsideProxy.url is not set" + where + ", expected the http://host:port of an HTTP"
                     + " CONNECT proxy whose egress address is outside the target's admin IP allowlist");
             case DESTRUCTIVE -> g.destructive() ? Optional.empty()
-                    : Optional.of("grants.destructive is false" + where + ", expected true: these tests use up the runner's rate-limit budget");
+                    : Optional.of("grants.destructive is false" + where + ", expected true: these tests use up the runner's rate-limit budget"
+                    + " or send failed credentials that could lock a user or an address out");
         };
     }
 }
