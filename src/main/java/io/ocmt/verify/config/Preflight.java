@@ -1,5 +1,6 @@
 package io.ocmt.verify.config;
 
+import io.ocmt.verify.http.DryRun;
 import io.ocmt.verify.report.Redactor;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -7,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs before any suite (Maven's pre-integration-test phase): loads the environment, checks its
  * secrets and that the target answers with a trusted certificate. Bad input ends here with one line
- * that names the fix and exit code 2, instead of one failure per test.
+ * that names the fix and exit code 2, instead of one failure per test. In a dry run
+ * ({@code -Docmt.dryRun=true}) it only loads the environment: it contacts nothing.
  */
 public final class Preflight {
 
@@ -21,6 +23,10 @@ public final class Preflight {
      */
     public static void main(String[] args) {
         try {
+            DryRun.invalidValue().ifPresent(v -> {
+                throw new ConfigException("-D" + DryRun.PROPERTY + " is '" + v + "'. Fix: -D" + DryRun.PROPERTY + "=true to list what the "
+                        + "run would send and send nothing, or false (the default) to run the checks.");
+            });
             System.out.println("[ocmt-verify] " + Redactor.text(run(Environments.fromSystem(), Environments.projectDir())));
         } catch (ConfigException e) {
             System.err.println("[ocmt-verify] " + Redactor.text(e.getMessage()));
@@ -30,6 +36,13 @@ public final class Preflight {
     }
 
     static String run(Environment env, Path projectDir) {
+        if (DryRun.on()) {
+            // The environment loaded, which is all a dry run needs: it contacts no target, starts no stack and reads no secret.
+            return "Environment '" + env.name() + "': dry run (-D" + DryRun.PROPERTY + "=true): " + (env.target().embedded()
+                    ? "no reference stack is started, Docker is not needed"
+                    : env.target().httpsUrl() + " is not contacted and its secrets are not read")
+                    + "; the suites print what they would send and send nothing.";
+        }
         if (!env.target().embedded()) {
             Target target = Targets.fromFile(env);
             Targets.check(target);

@@ -1,6 +1,7 @@
 package io.ocmt.verify.http;
 
 import io.ocmt.verify.config.AppliedOverride;
+import io.ocmt.verify.config.Environment;
 import io.ocmt.verify.config.Target;
 import io.ocmt.verify.report.Redactor;
 import java.net.URI;
@@ -44,13 +45,17 @@ public final class RequestBudget {
         return BUDGETS.computeIfAbsent(target, t -> new RequestBudget(t.policy().run().maxRequests(), setting(t)));
     }
 
-    /** "policy.run.maxRequests is 2000 in environment 'production'", and what set it where an override did. */
     private static String setting(Target target) {
-        Integer max = target.policy().run().maxRequests();
+        return setting(target.environment());
+    }
+
+    /** "policy.run.maxRequests is 2000 in environment 'production'", and what set it where an override did. */
+    public static String setting(Environment env) {
+        Integer max = env.policy().run().maxRequests();
         String value = max == null || max <= 0 ? (max == null ? "null" : max.toString()) + " (no limit)" : max.toString();
-        String source = target.environment().overrides().stream().filter(o -> o.key().equals(KEY)).reduce((a, b) -> b)
+        String source = env.overrides().stream().filter(o -> o.key().equals(KEY)).reduce((a, b) -> b)
                 .map(AppliedOverride::source).map(s -> ", set by " + s).orElse("");
-        return KEY + " is " + value + " in environment '" + target.name() + "'" + source;
+        return KEY + " is " + value + " in environment '" + env.name() + "'" + source;
     }
 
     /**

@@ -27,7 +27,7 @@ public final class RequestCount {
     }
 
     /** "GET https /api/auth/sessions/{id}": how a request is counted, here and in the {@link RequestBudget}. */
-    static String key(String method, URI uri) {
+    public static String key(String method, URI uri) {
         return method.toUpperCase(Locale.ROOT) + " " + uri.getScheme() + " " + route(uri.getRawPath());
     }
 
@@ -37,7 +37,7 @@ public final class RequestCount {
     }
 
     /** "/api/auth/sessions/0b6…" → "/api/auth/sessions/{id}"; no query, lower case, no trailing slash. */
-    static String route(String rawPath) {
+    public static String route(String rawPath) {
         String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath.toLowerCase(Locale.ROOT);
         StringBuilder out = new StringBuilder();
         for (String segment : path.split("/")) {

@@ -8,6 +8,8 @@ import io.ocmt.verify.auth.Spends;
 import io.ocmt.verify.config.Environment;
 import io.ocmt.verify.config.Environments;
 import io.ocmt.verify.config.Policy;
+import io.ocmt.verify.http.DryRun;
+import io.ocmt.verify.http.RequestBudget;
 import io.ocmt.verify.http.RequestCount;
 import io.ocmt.verify.report.Redactor;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -32,9 +35,12 @@ import org.junit.platform.launcher.TestPlan;
 /**
  * Before any test runs, counts the logins and magic-link verifications the selected suites will
  * spend ({@link Spends}, the shared fixtures they take, the look at the budget) and prints that plan
- * with the client addresses the run may spread them over; after the last test, prints the requests
- * the run sent per route and what is left of the login budget. Both also land in {@code target/}.
- * Registered with the JUnit launcher (META-INF/services), so it sees the whole run's test plan.
+ * with the client addresses the run may spread them over, and the request budget with what the
+ * selected tests plan to send of it ({@link RequestPlan}); in a dry run, the whole request plan per tag
+ * instead. After the last test, prints the requests the run sent per route, the request budget and
+ * what is left of the login budget, and adds the count to the report ({@link RunFootprint}). All of it
+ * also lands in {@code target/}. Registered with the JUnit launcher (META-INF/services), so it sees the
+ * whole run's test plan.
  */
 public final class LoginPlan implements TestExecutionListener {
 
@@ -43,28 +49,43 @@ public final class LoginPlan implements TestExecutionListener {
     }
 
     private boolean suites;
+    private Environment env;
 
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
         List<Method> tests = new ArrayList<>();
         testPlan.getRoots().forEach(root -> collect(testPlan, root, tests));
         suites = tests.stream().anyMatch(m -> AnnotationSupport.isAnnotated(m.getDeclaringClass(), OcmtSuite.class));
-        if (!suites) {
+        boolean dryRun = DryRun.on();
+        if (!suites && !(dryRun && !tests.isEmpty())) {
             return;
         }
-        Environment env;
+        suites = true;
         try {
             env = Environments.fromSystem();
         } catch (RuntimeException e) {
             return; // the preflight has said why, and every test will say it again
         }
         List<Line> lines = of(tests, env);
-        if (lines.isEmpty()) {
-            return;
-        }
-        String text = describe(lines, env);
+        String logins = lines.isEmpty() ? "" : describe(lines, env);
+        RequestPlan.Plan plan = RequestPlan.of(tests, env);
+        String requests = RequestPlan.describe(plan);
+        String text = dryRun ? dryRunHeader(env) + requests + logins : logins + RequestPlan.budgetLine(plan) + "\n";
         System.out.print(prefixed(Redactor.text(text)));
-        write("login-plan.txt", text);
+        if (!logins.isEmpty()) {
+            write("login-plan.txt", logins);
+        }
+        write("request-plan.txt", requests);
+    }
+
+    /** What a dry run does and does not do, before its plan. */
+    static String dryRunHeader(Environment env) {
+        String target = env.target().embedded()
+                ? "the embedded reference stack: a dry run against it starts nothing (no Docker, no container), so the routes below"
+                + " are the stack's and its host and ports are known only once a run starts one"
+                : env.target().httpsUrl() + " (" + env.target().httpUrl() + "): no test opens it, no connection is made to it";
+        return "Dry run (-D" + DryRun.PROPERTY + "=true) of environment '" + env.name() + "', " + target + ". Nothing is sent; every test"
+                + " is reported not verified (\"dry run\"), so the build ends with exit status 3 (0 with -Docmt.allowUnverified=true).\n";
     }
 
     @Override
@@ -72,9 +93,19 @@ public final class LoginPlan implements TestExecutionListener {
         if (!suites) {
             return;
         }
-        String text = RequestCount.describe() + OcmtExtension.mainBudget().map(LoginBudget::summary).orElse("");
+        Map<String, Integer> sent = RequestCount.snapshot();
+        Optional<RequestBudget> budget = OcmtExtension.mainRequests();
+        String text = RequestCount.describe() + budget.map(b -> b.summary() + "\n").orElse("")
+                + (DryRun.on() ? "Dry run: nothing was sent.\n" : "") + OcmtExtension.mainBudget().map(LoginBudget::summary).orElse("");
         System.out.print(prefixed(Redactor.text(text)));
-        write("requests.txt", text);
+        write(RunFootprint.FILE, text);
+        try {
+            RunFootprint.record(RequestCount.total(sent) + (DryRun.on() ? " (dry run: nothing was sent)" : "") + "; per route: "
+                            + RequestCount.inline(sent),
+                    budget.map(RequestBudget::summary).orElseGet(() -> env == null ? "unknown" : RequestBudget.setting(env)), text);
+        } catch (RuntimeException e) {
+            System.out.println("[ocmt-verify] " + Redactor.text("The request count could not be added to the report: " + e.getMessage()));
+        }
     }
 
     private static void collect(TestPlan plan, TestIdentifier id, List<Method> out) {
@@ -140,7 +171,7 @@ public final class LoginPlan implements TestExecutionListener {
     }
 
     /** An embedded stack grants everything its tests need when it starts, after this plan is made. */
-    private static boolean granted(Class<?> suite, Method m, Environment env) {
+    static boolean granted(Class<?> suite, Method m, Environment env) {
         if (env.target().embedded()) {
             return true;
         }

@@ -12,8 +12,10 @@ import io.ocmt.verify.config.Grants;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.Target;
 import io.ocmt.verify.config.Targets;
+import io.ocmt.verify.http.DryRun;
 import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.http.Http;
+import io.ocmt.verify.http.RequestBudget;
 import io.ocmt.verify.mail.Mailbox;
 import io.ocmt.verify.mail.MailboxConfig;
 import io.ocmt.verify.mail.Mailboxes;
@@ -33,6 +35,8 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -59,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * {@code policy.session.absoluteLifetimeSeconds=20}) sets configuration keys for that run, over every
  * other source; self-tests set them when they run a suite against a broken stack.
  */
-public final class OcmtExtension implements ParameterResolver, BeforeTestExecutionCallback, AfterTestExecutionCallback {
+public final class OcmtExtension implements ParameterResolver, BeforeTestExecutionCallback, AfterTestExecutionCallback,
+        ExecutionCondition {
 
     public static final String SWITCHES = "ocmt.reference.switches";
     public static final String OVERRIDES = "ocmt.overrides";
@@ -74,6 +79,17 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
     private static final Logger LOG = LoggerFactory.getLogger(OcmtExtension.class);
     /** The budget of the run's own target (not a self-test's broken stack), for the end-of-run summary. */
     private static volatile LoginBudget mainBudget;
+    /** The request budget of the run's own target, for the same summary and the report. */
+    private static volatile RequestBudget mainRequests;
+
+    /**
+     * A dry run ({@code -Docmt.dryRun=true}) disables every suite before anything opens the target: no
+     * {@code @BeforeAll}, no parameter, no stack; each test is reported skipped, not verified, "dry run".
+     */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        return DryRun.on() ? ConditionEvaluationResult.disabled(DryRun.REASON) : ConditionEvaluationResult.enabled("not a dry run");
+    }
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -203,6 +219,11 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
         return Optional.ofNullable(mainBudget);
     }
 
+    /** The request budget of the run's own target, once a test opened it. */
+    public static Optional<RequestBudget> mainRequests() {
+        return Optional.ofNullable(mainRequests);
+    }
+
     private static OpenedTarget run(ExtensionContext context) {
         Set<String> switches = new TreeSet<>();
         context.getConfigurationParameter(SWITCHES).ifPresent(v ->
@@ -241,6 +262,10 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
         }
 
         static OpenedTarget open(Set<String> switches, Map<String, String> overrides, Optional<String> keep) {
+            if (DryRun.on()) {
+                // The condition above keeps every suite from getting here; this keeps anything else from starting a stack.
+                return new OpenedTarget(null, new ConfigException(DryRun.REASON + ": the target is not opened"), null, false);
+            }
             Targets.Opened opened = keep.map(KEPT::get).orElse(null);
             if (opened == null) {
                 try {
@@ -261,6 +286,7 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
             LoginBudget budget = LoginBudget.of(target);
             if (switches.isEmpty() && overrides.isEmpty()) {
                 mainBudget = budget;
+                mainRequests = RequestBudget.of(target);
             }
             if (target.environment().grants().mailbox().granted()) {
                 // Before any test, so a budget the last run spent is one line here, not a failure per test.

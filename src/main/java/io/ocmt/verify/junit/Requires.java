@@ -31,6 +31,10 @@ public @interface Requires {
             if (requires.isEmpty()) {
                 return ConditionEvaluationResult.enabled("no grant needed");
             }
+            if (io.ocmt.verify.http.DryRun.on()) {
+                // Before the target is asked for its grants: a dry run opens nothing.
+                return ConditionEvaluationResult.disabled(io.ocmt.verify.http.DryRun.REASON);
+            }
             io.ocmt.verify.config.Target target;
             try {
                 target = OcmtExtension.target(context);

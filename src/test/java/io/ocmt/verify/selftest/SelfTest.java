@@ -32,6 +32,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
     final class OnlyEmbedded implements ExecutionCondition {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            if (io.ocmt.verify.http.DryRun.on()) {
+                // A self-test starts reference stacks of its own: a dry run starts none.
+                return ConditionEvaluationResult.disabled(io.ocmt.verify.http.DryRun.REASON);
+            }
             Environment env = Environments.fromSystem();
             return env.target().embedded()
                     ? ConditionEvaluationResult.enabled("environment '" + env.name() + "' is the embedded reference stack")
