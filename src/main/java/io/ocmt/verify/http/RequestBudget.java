@@ -18,8 +18,10 @@ import org.opentest4j.TestAbortedException;
  * budget and what was sent per route, and so is every later request's: the run ends quickly and never
  * goes over. A nightly run against production thus has a hard ceiling, whatever a check does.
  *
- * <p>One budget per opened target, shared by every client of it: the run's own target, and each
- * self-test row's broken stack on its own.
+ * <p>One budget per run and target, shared by every client of it: the run's own target, and each
+ * self-test row's broken stack on its own. A self-test that runs suites twice against one kept stack
+ * (a second nightly run meeting what the first spent) starts each of those runs with a full budget
+ * ({@link #newRun}), as two nightly runs would.
  */
 public final class RequestBudget {
 
@@ -43,6 +45,13 @@ public final class RequestBudget {
     /** The budget of {@code target}, the same for every client of it. */
     public static RequestBudget of(Target target) {
         return BUDGETS.computeIfAbsent(target, t -> new RequestBudget(t.policy().run().maxRequests(), setting(t)));
+    }
+
+    /** A fresh budget for a later run against a target an earlier run in this JVM kept open. */
+    public static RequestBudget newRun(Target target) {
+        RequestBudget fresh = new RequestBudget(target.policy().run().maxRequests(), setting(target));
+        BUDGETS.put(target, fresh);
+        return fresh;
     }
 
     private static String setting(Target target) {

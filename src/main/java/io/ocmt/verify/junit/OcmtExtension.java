@@ -267,6 +267,10 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
                 return new OpenedTarget(null, new ConfigException(DryRun.REASON + ": the target is not opened"), null, false);
             }
             Targets.Opened opened = keep.map(KEPT::get).orElse(null);
+            if (opened != null) {
+                // A kept stack met by a later run: that run is a run of its own, with the whole request budget.
+                RequestBudget.newRun(opened.target());
+            }
             if (opened == null) {
                 try {
                     opened = Targets.open(Environments.fromSystem(overrides), switches, Environments.projectDir(), overrides);

@@ -85,6 +85,21 @@ class RequestBudgetTest {
     }
 
     @Test
+    void aLaterRunAgainstAKeptTargetStartsWithTheWholeBudget() {
+        // Self-tests that run suites twice against one kept stack: each run is a run of its own.
+        Target kept = target(Map.of("ocmt.policy.run.maxRequests", "1"));
+        Http.to(kept).plainGet("/health");
+        assertThatThrownBy(() -> Http.to(kept).plainGet("/health")).isInstanceOf(RequestBudget.BudgetSpentException.class);
+
+        RequestBudget second = RequestBudget.newRun(kept);
+        Http.to(kept).plainGet("/health");
+
+        assertThat(RequestBudget.of(kept)).isSameAs(second);
+        assertThat(second.total()).isEqualTo(1);
+        assertThat(server.connections()).isEqualTo(2);
+    }
+
+    @Test
     void zeroOrNullIsNoLimit() {
         for (String none : new String[] {"0", "null"}) {
             Target target = target(Map.of("ocmt.policy.run.maxRequests", none));
