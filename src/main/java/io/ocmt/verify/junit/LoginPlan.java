@@ -50,6 +50,8 @@ public final class LoginPlan implements TestExecutionListener {
 
     private boolean suites;
     private Environment env;
+    /** The request plan printed at the start, attached to the report at the end. */
+    private String planned = "";
 
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
@@ -76,6 +78,7 @@ public final class LoginPlan implements TestExecutionListener {
             write("login-plan.txt", logins);
         }
         write("request-plan.txt", requests);
+        planned = requests;
     }
 
     /** What a dry run does and does not do, before its plan. */
@@ -102,7 +105,8 @@ public final class LoginPlan implements TestExecutionListener {
         try {
             RunFootprint.record(RequestCount.total(sent) + (DryRun.on() ? " (dry run: nothing was sent)" : "") + "; per route: "
                             + RequestCount.inline(sent),
-                    budget.map(RequestBudget::summary).orElseGet(() -> env == null ? "unknown" : RequestBudget.setting(env)), text);
+                    budget.map(RequestBudget::summary).orElseGet(() -> env == null ? "unknown" : RequestBudget.setting(env)), text,
+                    planned);
         } catch (RuntimeException e) {
             System.out.println("[ocmt-verify] " + Redactor.text("The request count could not be added to the report: " + e.getMessage()));
         }

@@ -1,10 +1,27 @@
 package io.ocmt.verify.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qameta.allure.Allure;
 import io.qameta.allure.AllureLifecycle;
+import io.qameta.allure.FileSystemResultsWriter;
+import io.qameta.allure.model.Attachment;
+import io.qameta.allure.model.FixtureResult;
+import io.qameta.allure.model.Stage;
 import io.qameta.allure.model.Status;
 import io.qameta.allure.model.StepResult;
+import io.qameta.allure.model.TestResultContainer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The only way the suite writes into the Allure report: every attachment and every step name passes
@@ -57,6 +74,48 @@ public final class Evidence {
      */
     public static Step open(String name) {
         return new Step(recording() ? UUID.randomUUID().toString() : null, name);
+    }
+
+    /**
+     * Text attachments of the whole run, once its tests are over (the requests it sent): Allure has no
+     * run-level attachment, so they are a finished tear-down step, {@code fixture}, of every test result
+     * in {@code results} (each test shows it under "Tear down"; the files are written once). Names and
+     * texts are redacted. Returns how many test results it was added to.
+     */
+    public static int attachToRun(Path results, String fixture, Map<String, String> texts) {
+        try {
+            FileSystemResultsWriter writer = new FileSystemResultsWriter(results);
+            List<Attachment> attachments = new ArrayList<>();
+            texts.forEach((name, text) -> {
+                String source = UUID.randomUUID() + "-attachment.txt";
+                writer.write(source, new ByteArrayInputStream(Redactor.text(text == null ? "" : text).getBytes(StandardCharsets.UTF_8)));
+                attachments.add(new Attachment().setName(Redactor.text(name)).setType("text/plain").setSource(source));
+            });
+            List<String> children = testResults(results);
+            long now = System.currentTimeMillis();
+            FixtureResult step = new FixtureResult().setName(Redactor.text(fixture)).setStatus(Status.PASSED).setStage(Stage.FINISHED)
+                    .setStart(now).setStop(now).setAttachments(attachments);
+            writer.write(new TestResultContainer().setUuid(UUID.randomUUID().toString()).setName(Redactor.text(fixture))
+                    .setChildren(children).setAfters(List.of(step)).setStart(now).setStop(now));
+            return children.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The uuid of every test result written to {@code results} so far. */
+    private static List<String> testResults(Path results) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(results)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith("-result.json")).sorted().toList()) {
+                JsonNode uuid = json.readTree(f.toFile()).get("uuid");
+                if (uuid != null && uuid.isTextual()) {
+                    out.add(uuid.asText());
+                }
+            }
+        }
+        return out;
     }
 
     /** Whether a test (or a step of one) is running, so that what is attached now lands in the report. */
