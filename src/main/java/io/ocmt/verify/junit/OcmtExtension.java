@@ -284,11 +284,13 @@ public final class OcmtExtension implements ParameterResolver, BeforeTestExecuti
                 }
             }
             Target target = opened.target();
-            if (switches.isEmpty() && overrides.isEmpty()) {
+            // The run's own target: a self-test's stack, broken or kept (a hardened one a self-test runs suites on), is not.
+            boolean own = switches.isEmpty() && overrides.isEmpty() && keep.isEmpty();
+            if (own) {
                 EnvironmentWidget.write(target);
             }
             LoginBudget budget = LoginBudget.of(target);
-            if (switches.isEmpty() && overrides.isEmpty()) {
+            if (own) {
                 mainBudget = budget;
                 mainRequests = RequestBudget.of(target);
             }
