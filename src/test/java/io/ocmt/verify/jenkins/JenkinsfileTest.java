@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -35,13 +37,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class JenkinsfileTest {
 
     private static final Path REPO = Path.of("").toAbsolutePath();
-    private static final Path JENKINSFILE = REPO.resolve("Jenkinsfile");
+    /** Configuration parameter naming another Jenkinsfile to test: JenkinsfileMutationTest's mutants. */
+    static final String FILE_PARAMETER = "ocmt.jenkinsfile";
+    private static Path jenkinsfile = REPO.resolve("Jenkinsfile");
+
+    @RegisterExtension
+    static final BeforeAllCallback WHICH_FILE = context -> jenkinsfile =
+            context.getConfigurationParameter(FILE_PARAMETER).map(Path::of).orElse(REPO.resolve("Jenkinsfile"));
     private static final String SUMMARY = "target/failsafe-reports/failsafe-summary.xml";
     private static final String RESULTS = "target/allure-results";
 
     /** A build of ENV whose suite run exits with status; failsafe ran (its summary and Allure results exist) when suitesRan. */
     private static Build build(String env, int status, boolean suitesRan) {
-        return Build.of(JENKINSFILE).param("ENV", env)
+        return Build.of(jenkinsfile).param("ENV", env)
                 .shell(step -> isVerify(step) ? status : 0)
                 .files(path -> suitesRan && (path.equals(SUMMARY) || path.equals(RESULTS)));
     }
@@ -168,8 +176,15 @@ class JenkinsfileTest {
         assertThat(archive).hasSize(1);
         assertThat(archive.get(0).post()).isEqualTo("always");
         assertThat(archive.get(0).named()).containsEntry("allowEmptyArchive", true);
-        assertThat(archive.get(0).arg("artifacts").split(",\\s*"))
-                .containsExactlyInAnyOrder("reports/production/**", "target/jenkins/production/**");
+        List<String> patterns = List.of(archive.get(0).arg("artifacts").split(",\\s*"));
+        assertThat(patterns).containsExactlyInAnyOrder("reports/production/**", "target/jenkins/production/**");
+        // What the release manager signs: the single-file report, the sign-off summary and what was not verified.
+        assertThat(List.of("reports/production/index.html", "reports/production/signoff.md", "reports/production/signoff.json",
+                "reports/production/not-verified.txt", "target/jenkins/production/allure-results/a-result.json",
+                "target/jenkins/production/reference-stack/ab12cd34/nginx.log"))
+                .allMatch(path -> archived(patterns, path));
+        assertThat(List.of("reports/staging/signoff.md", "target/surefire-reports/TEST-x.xml", "target/allure-results-unit/a.json"))
+                .noneMatch(path -> archived(patterns, path));
         Step collect = run.steps("sh").stream().filter(s -> "Collect results".equals(s.arg("label"))).findFirst().orElseThrow();
         assertThat(collect.seq()).isLessThan(archive.get(0).seq());
         assertThat(collect.named()).containsEntry("returnStatus", true);
@@ -410,6 +425,15 @@ class JenkinsfileTest {
         assertThat(verifyRuns(run)).isEmpty();
     }
 
+    /** Production is verified when asked for, never by a build that leaves ENV as it is. */
+    @Test
+    void theDefaultTargetIsStaging() {
+        Run run = Build.of(jenkinsfile).shell(step -> 0).files(path -> path.equals(SUMMARY)).run();
+
+        assertThat(words(onlyVerifyRun(run))).contains("-Denv=staging");
+        assertThat(run.result()).isEqualTo(Result.SUCCESS);
+    }
+
     @Test
     void byHandWithoutReleaseTheReleaseIsNotChecked() {
         Run run = build("staging", 0, true).run();
@@ -457,7 +481,7 @@ class JenkinsfileTest {
 
     @Test
     void allRunsEveryCellAndOneFailingControlDoesNotStopTheOthers() {
-        Run run = Build.of(JENKINSFILE).param("ENV", "all")
+        Run run = Build.of(jenkinsfile).param("ENV", "all")
                 .shell(s -> isVerify(s) && s.script().contains("-Denv=production") ? 1 : 0)
                 .files(path -> path.equals(SUMMARY) || path.equals(RESULTS))
                 .run();
@@ -496,6 +520,12 @@ class JenkinsfileTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** Whether archiveArtifacts' Ant patterns take a workspace path ({@code **} any depth, {@code *} within a name). */
+    private static boolean archived(List<String> patterns, String path) {
+        return patterns.stream().anyMatch(p -> java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + p)
+                .matches(Path.of(path)));
+    }
 
     private static int sh(Path dir, String script, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of("sh", "-ec", script))).directory(dir.toFile())
