@@ -54,6 +54,16 @@ class JenkinsfileMutationTest {
                 // (d) post always removes the stack
                 new Mutation("post always removes the stack", "                            removeStacks()\n", ""),
                 new Mutation("the matrix post runs always", "                    always {\n", "                    success {\n"),
+                new Mutation("the matrix's post section", """
+                                        post {
+                                            always {
+                                                script {
+                                                    removeStacks()
+                                                    publish(env.TARGET)
+                                                }
+                                            }
+                                        }
+                        """, ""),
                 // (e) JUnit from failsafe, archives
                 new Mutation("JUnit reads failsafe's reports only", "'target/failsafe-reports/TEST-*.xml'", "'target/*-reports/TEST-*.xml'"),
                 new Mutation("the reports are archived",
@@ -74,6 +84,16 @@ class JenkinsfileMutationTest {
                             if (afterDeploy() && !release) {
                         """, "    if (false) {\n"),
                 new Mutation("parameters are checked before any agent", "                    checkParameters()\n", ""),
+                new Mutation("the Parameters stage", """
+                                stage('Parameters') {
+                                    steps {
+                                        script {
+                                            checkParameters()
+                                        }
+                                    }
+                                }
+
+                        """, ""),
                 new Mutation("production is not the default target", "choices: ['staging', 'production',", "choices: ['production', 'staging',"),
                 new Mutation("self-tests run on the reference stack only", "        args << '-DexcludedGroups=selftest'\n", ""),
                 // (g) tools, Allure, matrix
@@ -100,13 +120,15 @@ class JenkinsfileMutationTest {
         List<String> failed = failedTests(mutant);
 
         assertThat(failed).as("JenkinsfileTest's failures without '%s'", mutation.rule()).isNotEmpty();
-        System.out.printf("without '%s': %d of JenkinsfileTest's cases fail, e.g. %s%n", mutation.rule(), failed.size(), failed.get(0));
+        System.out.printf("without '%s': JenkinsfileTest fails at %s%n", mutation.rule(), failed.get(0));
     }
 
     private static List<String> failedTests(Path jenkinsfile) {
         List<Event> events = EngineTestKit.engine("junit-jupiter")
                 .selectors(selectClass(JenkinsfileTest.class))
                 .configurationParameter(JenkinsfileTest.FILE_PARAMETER, jenkinsfile.toString())
+                // One failure is enough: the mutant is caught, and the run costs less.
+                .configurationParameter(JenkinsfileTest.FAIL_FAST_PARAMETER, "true")
                 .execute()
                 .allEvents()
                 .list();

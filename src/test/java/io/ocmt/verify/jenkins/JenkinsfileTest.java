@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +48,32 @@ class JenkinsfileTest {
     @RegisterExtension
     static final BeforeAllCallback WHICH_FILE = context -> jenkinsfile =
             context.getConfigurationParameter(FILE_PARAMETER).map(Path::of).orElse(REPO.resolve("Jenkinsfile"));
+
+    /** Configuration parameter: after the first failure the other cases are skipped (a mutant is caught by one). */
+    static final String FAIL_FAST_PARAMETER = "ocmt.jenkinsfile.failFast";
+
+    @RegisterExtension
+    static final FailFast FAIL_FAST = new FailFast();
+
+    static final class FailFast implements ExecutionCondition, TestWatcher {
+        private volatile boolean failed;
+
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            boolean classStarts = context.getTestMethod().isEmpty() && context.getTestClass().isPresent()
+                    && context.getParent().flatMap(ExtensionContext::getTestClass).isEmpty();
+            if (classStarts) {
+                failed = false;
+            }
+            boolean on = context.getConfigurationParameter(FAIL_FAST_PARAMETER, Boolean::parseBoolean).orElse(false);
+            return on && failed ? ConditionEvaluationResult.disabled("an earlier case failed") : ConditionEvaluationResult.enabled("");
+        }
+
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            failed = true;
+        }
+    }
     private static final String SUMMARY = "target/failsafe-reports/failsafe-summary.xml";
     private static final String RESULTS = "target/allure-results";
 
