@@ -140,7 +140,16 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
      * @param allowUnverified tags (e.g. {@code ratelimit}) whose checks may end not verified without the
      *                        build ending with exit status 3; empty: none may. Only the operator's
      *                        acceptance belongs here, for this environment, as a reviewed change
+     * @param notApplicable   checklist items (ids of {@code report/hardening-checklist.yaml}) that do not apply to
+     *                        this deployment, each with why: the sign-off summary shows them "not applicable" with
+     *                        that reason, and their checks may end not verified without exit status 3 (a check that
+     *                        fails still fails). Empty: every item applies
      */
-    public record RunPolicy(List<String> allowUnverified) {
+    public record RunPolicy(List<String> allowUnverified, Map<String, String> notApplicable) {
+
+        public RunPolicy {
+            allowUnverified = allowUnverified == null ? List.of() : List.copyOf(allowUnverified);
+            notApplicable = notApplicable == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(notApplicable));
+        }
     }
 }
