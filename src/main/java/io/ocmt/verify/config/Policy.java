@@ -145,8 +145,17 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
      *                        the request that would be one more is not sent and its check, and every
      *                        later one, is not verified. {@code null} or 0: no limit, which only an
      *                        environment (or an override, which the report shows) can say
+     * @param notApplicable   checklist items (ids of {@code report/hardening-checklist.yaml}) that do not apply to
+     *                        this deployment, each with why: the sign-off summary shows them "not applicable" with
+     *                        that reason, and their checks may end not verified without exit status 3 (a check that
+     *                        fails still fails). Empty: every item applies
      */
-    public record RunPolicy(List<String> allowUnverified, Integer maxRequests) {
+    public record RunPolicy(List<String> allowUnverified, Integer maxRequests, Map<String, String> notApplicable) {
+
+        public RunPolicy {
+            allowUnverified = allowUnverified == null ? List.of() : List.copyOf(allowUnverified);
+            notApplicable = notApplicable == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(notApplicable));
+        }
 
         /** Whether the run's requests are limited at all. */
         public boolean limitsRequests() {

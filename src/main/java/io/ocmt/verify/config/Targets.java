@@ -41,6 +41,17 @@ public final class Targets {
         }
     }
 
+    /** {@code -Docmt.suite.version}: the suite's version, which names the release the reference stack it starts reports. */
+    public static final String SUITE_VERSION = "ocmt.suite.version";
+
+    /**
+     * The release the reference stack's servers report in /health (their {@code RELEASE}): the suite's
+     * own version, so the preflight knows it before the stack runs.
+     */
+    public static String referenceStackRelease() {
+        return "reference-" + System.getProperty(SUITE_VERSION, "dev");
+    }
+
     public static Opened open(Environment env, Set<String> switches, Path projectDir) {
         return open(env, switches, projectDir, Map.of());
     }
@@ -58,6 +69,7 @@ public final class Targets {
             }
             Target target = fromFile(env);
             check(target);
+            Preflight.requireExpectedRelease(target);
             return new Opened(target, () -> { });
         }
         if (switches.isEmpty() && overrides.isEmpty()) {
@@ -68,10 +80,15 @@ public final class Targets {
                     check(target);
                     LOG.info("{}", Redactor.text("Reusing the running reference stack at " + target.httpsUrl()
                             + (running.get().switches().isEmpty() ? "" : " (started broken: " + running.get().switches() + ")")));
-                    return new Opened(target, () -> { });
                 } catch (ConfigException stale) {
                     LOG.warn("{}", Redactor.text(StackEndpoints.runningFile(projectDir) + " names a stack that does not answer ("
                             + stale.getMessage() + "); starting a new one."));
+                    target = null;
+                }
+                if (target != null) {
+                    // Outside the catch: a stack that answers with another release is not stale, it is the wrong one.
+                    Preflight.requireExpectedRelease(target);
+                    return new Opened(target, () -> { });
                 }
             }
         }
@@ -79,6 +96,8 @@ public final class Targets {
         try {
             Target target = embedded(env, stack.endpoints(), stack.secrets(), overrides);
             check(target);
+            // The embedded stack's release is known only now that it runs: a mismatch fails every test with this one line.
+            Preflight.requireExpectedRelease(target);
             return new Opened(target, stack::close);
         } catch (RuntimeException e) {
             stack.close();

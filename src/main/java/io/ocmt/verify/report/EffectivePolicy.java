@@ -4,6 +4,8 @@ import io.ocmt.verify.config.AppliedOverride;
 import io.ocmt.verify.config.Environment;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The policy a run judged its target by, for whoever signs the report: every key set from outside the
@@ -33,14 +35,20 @@ public final class EffectivePolicy {
         return Redactor.text(out.toString());
     }
 
-    /** Which not-verified checks the run accepts: all, the tags of policy.run.allowUnverified, or none. */
+    /**
+     * Which not-verified checks the run accepts: all, the tags of policy.run.allowUnverified, or none; and
+     * those of the checklist items policy.run.notApplicable declares not applicable.
+     */
     public static String unverifiedAllowed(Environment env) {
         String all = System.getProperty(RunVerdict.ALLOW_ALL, "false").strip().toLowerCase(Locale.ROOT);
         if (Boolean.parseBoolean(all)) {
             return "all (-D" + RunVerdict.ALLOW_ALL + "=true)";
         }
         List<String> tags = env.policy().run() == null ? List.of() : env.policy().run().allowUnverified();
-        return tags == null || tags.isEmpty() ? "none (" + RunVerdict.ALLOW_KEY + " is empty)"
+        String byTag = tags == null || tags.isEmpty() ? "none (" + RunVerdict.ALLOW_KEY + " is empty)"
                 : "tags " + String.join(", ", tags) + " (" + RunVerdict.ALLOW_KEY + ")";
+        Map<String, String> notApplicable = env.policy().run() == null ? Map.of() : env.policy().run().notApplicable();
+        return notApplicable.isEmpty() ? byTag : byTag + "; the checks of items declared not applicable: "
+                + String.join(", ", new TreeSet<>(notApplicable.keySet())) + " (" + RunVerdict.NOT_APPLICABLE_KEY + ")";
     }
 }

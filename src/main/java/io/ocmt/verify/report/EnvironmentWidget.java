@@ -31,6 +31,11 @@ public final class EnvironmentWidget {
         values.put("Environment", target.name());
         values.put("Target", target.httpsUrl().toString());
         values.put("Target.release", release(target));
+        String expected = System.getProperty(RunVerdict.EXPECT_RELEASE, "").strip();
+        if (!expected.isEmpty()) {
+            // The target was only opened because /health reported this release (config.Preflight).
+            values.put("Target.release.expected", expected + " (-D" + RunVerdict.EXPECT_RELEASE + ", checked when the target was opened)");
+        }
         values.put("Trust", target.trust().description());
         values.put("Suite.version", System.getProperty("ocmt.suite.version", "dev"));
         values.put("Java", System.getProperty("java.version"));

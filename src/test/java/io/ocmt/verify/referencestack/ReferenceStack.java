@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Volume;
 import io.ocmt.verify.config.EmbeddedStack;
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.StackEndpoints;
+import io.ocmt.verify.config.Targets;
 import io.ocmt.verify.docker.LocalImage;
 import io.ocmt.verify.report.Redactor;
 import java.io.IOException;
@@ -226,7 +227,7 @@ public final class ReferenceStack implements EmbeddedStack {
             GenericContainer<?> server = container(images.java(), alias)
                     .withEnv("PORT", "3000")
                     .withEnv("NODE_ENV", "production")
-                    .withEnv("RELEASE", "reference-" + System.getProperty("ocmt.suite.version", "dev"))
+                    .withEnv("RELEASE", Targets.referenceStackRelease())
                     .withEnv("DATABASE_URL", databaseUrl(dbPassword))
                     .withEnv("REDIS_URL", "redis://:" + redisPassword + "@redis:6379")
                     .withEnv("REDIS_PASSWORD", redisPassword)

@@ -36,5 +36,9 @@ class EnvironmentWidgetTest {
         assertThat(EffectivePolicy.unverifiedAllowed(reference(Map.of(), Map.of()))).isEqualTo("none (policy.run.allowUnverified is empty)");
         assertThat(EffectivePolicy.unverifiedAllowed(reference(Map.of(), Map.of("ocmt.policy.run.allowUnverified", "[ratelimit, backup]"))))
                 .isEqualTo("tags ratelimit, backup (policy.run.allowUnverified)");
+        assertThat(EffectivePolicy.unverifiedAllowed(reference(Map.of(), Map.of("ocmt.policy.run.notApplicable",
+                "{pairing-mode: no messaging channels, admin-ip-allowlist: no admin API}"))))
+                .isEqualTo("none (policy.run.allowUnverified is empty); the checks of items declared not applicable: admin-ip-allowlist,"
+                        + " pairing-mode (policy.run.notApplicable)");
     }
 }

@@ -146,6 +146,42 @@ class RunVerdictTest {
     }
 
     @Test
+    void eachResultHasOneVerdictAndANotVerifiedOneAKindOfReason() {
+        var passed = new RunVerdict.Result("t", "F", "S", Set.of(), "passed", null);
+        var failed = new RunVerdict.Result("t", "F", "S", Set.of(), "failed", "expected 429, got 200");
+        var error = new RunVerdict.Result("t", "F", "S", Set.of(), "broken", "NullPointerException");
+        assertThat(passed.verdict()).isEqualTo(RunVerdict.Verdict.PASSED);
+        assertThat(failed.verdict()).isEqualTo(RunVerdict.Verdict.FAILED);
+        assertThat(error.verdict()).isEqualTo(RunVerdict.Verdict.FAILED);
+        assertThat(kind("skipped", "Not verified: grants.mailbox.type is none in environment 'staging', expected imap or mailpit"))
+                .isEqualTo(RunVerdict.NotVerifiedKind.GRANT);
+        assertThat(kind("broken", "Cannot open the target: Missing secret 'adminToken' for environment 'staging'."))
+                .isEqualTo(RunVerdict.NotVerifiedKind.GRANT);
+        // The budget's message also names the grant that would give more: it is the budget.
+        assertThat(kind("skipped", "Not verified: the run's session lifecycle needs 6 logins and 6 magic-link verifications, more than the"
+                + " target's rate limits leave this run (…). Run again after 2026-12-01T03:23:49Z, or grant more client addresses"
+                + " (grants.egressProxies.urls).")).isEqualTo(RunVerdict.NotVerifiedKind.BUDGET);
+        assertThat(kind("skipped", "Not verified: the target rate-limits this runner: GET https://h/api/auth/me → 429 (…)"))
+                .isEqualTo(RunVerdict.NotVerifiedKind.BUDGET);
+        assertThat(kind("skipped", "Assumption failed: Not verified: no window of this tag could be waited out or seen ending in Redis:"))
+                .isEqualTo(RunVerdict.NotVerifiedKind.WINDOW);
+        assertThat(kind("skipped", "Not verified: policy.auth.magicLinkTtlSeconds=900 is longer than policy.session.maxWaitSeconds=120"))
+                .isEqualTo(RunVerdict.NotVerifiedKind.WINDOW);
+        assertThat(kind("skipped", "Not verified: policy.datastore.postgresRequireTls is false in environment 'reference'"))
+                .isEqualTo(RunVerdict.NotVerifiedKind.POLICY);
+        assertThat(kind("skipped", "Not verified: GET https://h/health could not be sent: Connection refused (ConnectException)."))
+                .isEqualTo(RunVerdict.NotVerifiedKind.UNREACHABLE);
+        assertThat(kind("unknown", null)).isEqualTo(RunVerdict.NotVerifiedKind.UNREACHABLE);
+        assertThat(kind("skipped", "Not verified: 3 offers went unanswered")).isEqualTo(RunVerdict.NotVerifiedKind.OTHER);
+    }
+
+    private static RunVerdict.NotVerifiedKind kind(String status, String message) {
+        RunVerdict.Result r = new RunVerdict.Result("t", "F", "S", Set.of(), status, message);
+        assertThat(r.verdict()).isEqualTo(RunVerdict.Verdict.NOT_VERIFIED);
+        return r.notVerifiedKind();
+    }
+
+    @Test
     void theReportFilesAnAssumptionsNotVerifiedUnderNotVerified() {
         // The windowsEnd message has no grant, secret or environment in it: only its "Not verified:" says what it is.
         assertThat("Assumption failed: Not verified: no window of this tag could be waited out:\nauthentication (login)")

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,13 +18,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Searches files, directories and captured text for secret values, and says where each was found by
  * the secret's label and the file's name, never by the value: the answer goes into a test failure,
  * which is itself a report. Each secret is searched as it is, URL-encoded, and, when it is hex, in
- * either case. All secrets are searched in one pass over each file.
+ * either case. All secrets are searched in one pass over each file. An HTML file that inlines data
+ * base64-encoded (Allure's single-file report) is searched decoded as well.
  */
 public final class SecretGrep {
 
@@ -55,6 +59,9 @@ public final class SecretGrep {
 
     private record Form(String label, byte[] bytes) {
     }
+
+    /** How Allure's single-file report inlines each data file: {@code d('data/…','<base64>')}. */
+    private static final Pattern INLINED = Pattern.compile("d\\('([^'\\s]{1,500})','([A-Za-z0-9+/=]+)'\\)");
 
     private final Map<Long, List<Form>> byPrefix = new HashMap<>();
     private final long[] filter = new long[FILTER_BITS / 64];
@@ -199,9 +206,35 @@ public final class SecretGrep {
                 files++;
                 bytes += content.length;
                 hits.addAll(in(name(base, file), content));
+                if (file.getFileName().toString().endsWith(".html")) {
+                    hits.addAll(inlined(name(base, file), content));
+                }
             }
         }
         return new Result(files, bytes, unreadable, hits);
+    }
+
+    /**
+     * Every secret in the data an HTML page inlines base64-encoded, named by the page and the inlined
+     * file: the single-file report holds every attachment so, where a plain search cannot see it.
+     */
+    public List<Hit> inlined(String where, byte[] content) {
+        String text = new String(content, StandardCharsets.ISO_8859_1);
+        if (!text.contains("d('")) {
+            return List.of();
+        }
+        List<Hit> hits = new ArrayList<>();
+        Matcher m = INLINED.matcher(text);
+        while (m.find()) {
+            byte[] decoded;
+            try {
+                decoded = Base64.getDecoder().decode(m.group(2));
+            } catch (IllegalArgumentException notBase64) {
+                continue;
+            }
+            hits.addAll(in(where + " › " + m.group(1), decoded));
+        }
+        return hits;
     }
 
     private static String name(Path base, Path file) {

@@ -84,6 +84,24 @@ class SecretGrepTest {
     }
 
     @Test
+    void aSecretInlinedBase64InASingleFileReportIsFound(@TempDir Path base) throws IOException {
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        Path single = Files.createDirectories(base.resolve("reports/reference/single"));
+        Files.writeString(single.resolve("index.html"), "<script defer>Promise.allSettled([\n"
+                + "d('data/attachments/1.txt','" + b64.encodeToString(("requirepass " + REDIS).getBytes(StandardCharsets.UTF_8)) + "'),\n"
+                + "d('data/attachments/2.txt','" + b64.encodeToString("requirepass <redacted>".getBytes(StandardCharsets.UTF_8)) + "'),\n"
+                + "d('data/test-cases/3.json','" + b64.encodeToString(("{\"token\":\"" + ADMIN + "\"}").getBytes(StandardCharsets.UTF_8))
+                + "'),\n]);</script>");
+        // The same text outside an HTML file is left to the plain search, which cannot see it.
+        Files.copy(single.resolve("index.html"), single.resolve("copy.txt"));
+
+        SecretGrep.Result r = grep().under(base, List.of(base.resolve("reports")));
+        assertThat(r.hits()).containsExactly(
+                new Hit("reports/reference/single/index.html › data/attachments/1.txt", "redisPassword"),
+                new Hit("reports/reference/single/index.html › data/test-cases/3.json", "adminToken"));
+    }
+
+    @Test
     void aFileThatCannotBeReadIsReportedNotSkipped(@TempDir Path base) throws IOException {
         Path secretFile = Files.writeString(base.resolve("locked.txt"), REDIS);
         Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("---------"));
