@@ -198,6 +198,11 @@ public class SecurityHeadersIT {
             HeaderGrade.Site site = HeaderGrade.fetch(http, path);
             Exchange page = site.page();
             int status = page.status();
+            if (status == 0) {
+                throw io.ocmt.verify.junit.NotVerified.because("policy.grades.headers.pages names " + path + ", which "
+                        + "redirects to " + page.url() + ", another host than the target's, which the suite does not "
+                        + "request. Fix: list the page it lands on in policy.grades.headers.pages, on the target's host");
+            }
             if (status < 200 || (status >= 400 && status != 401 && status != 403)) {
                 throw io.ocmt.verify.junit.NotVerified.because("policy.grades.headers.pages names " + path + ", which answers "
                         + page.describe() + "; the Observatory grades only a page that answers 2xx, 3xx, 401 or 403. "
