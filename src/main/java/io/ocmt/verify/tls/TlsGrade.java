@@ -157,7 +157,10 @@ public final class TlsGrade {
     }
 
     private static String cap(String grade, String cap, String why, List<String> caps) {
-        caps.add(cap + ": " + why);
+        String line = cap + ": " + why;
+        if (!caps.contains(line)) {
+            caps.add(line);
+        }
         return rank(cap) > rank(grade) ? cap : grade;
     }
 

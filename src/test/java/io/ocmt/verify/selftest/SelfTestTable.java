@@ -224,7 +224,9 @@ final class SelfTestTable {
                     "static RSA key exchange: no forward secrecy").row(),
             on(TlsIT.class, "tls-aria").fails("cipherSuites", "TLSv1.2 TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256", "ARIA").row(),
             on(TlsIT.class, "tls-permissive").fails("protocols", "TLSv1.0 is accepted", "TLSv1.1 is accepted")
-                    .fails("cipherSuites", "TLSv1.2 TLS_RSA_WITH_AES_128_GCM_SHA256", "CBC mode").row(),
+                    .fails("cipherSuites", "TLSv1.2 TLS_RSA_WITH_AES_128_GCM_SHA256", "CBC mode")
+                    .fails("tlsGrade", "grade F (score", "F: anonymous (unauthenticated) suite TLS_ECDH_anon_WITH_AES_128_CBC_SHA;",
+                            "B: TLS 1.0 or 1.1 supported (2020)").row(),
             on(TlsIT.class, "tls-no-tls13").fails("protocols", "TLSv1.3 offered", "TLSv1.3 is refused")
                     .fails("negotiatedDefaults", "Expected a modern client to negotiate TLSv1.3", "it negotiated TLSv1.2").row(),
             // OpenSSL takes secp224r1 only up to TLS 1.2 and ffdhe2048 as a named group only in TLS 1.3.
