@@ -198,6 +198,7 @@ public final class Environments {
         lists.put("policy.tls.allowedProtocols", p.tls().allowedProtocols());
         lists.put("policy.tls.allowedSuites", p.tls().allowedSuites());
         lists.put("policy.tls.allowedGroups", p.tls().allowedGroups());
+        lists.put("policy.grades.headers.pages", p.grades().headers().pages());
         lists.forEach((key, list) -> {
             if (list == null || list.isEmpty()) {
                 throw new ConfigException(key + " is empty" + where + ": the checks over it would judge nothing and pass. Fix: list at "

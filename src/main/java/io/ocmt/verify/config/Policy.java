@@ -10,7 +10,7 @@ import java.util.Map;
 public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy redirect, TlsPolicy tls,
                      CertificatePolicy certificate, AuthPolicy auth, SessionPolicy session, AdminPolicy admin,
                      List<RateLimit> rateLimits, EncryptionPolicy encryption, BackupPolicy backup,
-                     DataStorePolicy datastore, RunPolicy run) {
+                     DataStorePolicy datastore, RunPolicy run, GradePolicy grades) {
 
     public record HealthPolicy(String path, String releaseField) {
     }
@@ -161,5 +161,27 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
         public boolean limitsRequests() {
             return maxRequests != null && maxRequests > 0;
         }
+    }
+
+    /**
+     * Grades a signer knows (the checklist's "Target grade: A or A+" for securityheaders.com and SSL Labs).
+     *
+     * @param headers the MDN HTTP Observatory's grade of each page
+     * @param tls     the SSL Labs rating guide's grade of the TLS endpoint
+     */
+    public record GradePolicy(HeaderGradePolicy headers, TlsGradePolicy tls) {
+    }
+
+    /**
+     * @param minimum          the worst grade that passes (A+ … F)
+     * @param pages            the paths graded, the UI's HTML page(s) first: CSP and framing matter most there
+     * @param preloadedHosts   host names on the HSTS preload list (the Observatory gives them +5); the suite
+     *                         carries no copy of the list, so a signer names them (hstspreload.org)
+     */
+    public record HeaderGradePolicy(String minimum, List<String> pages, List<String> preloadedHosts) {
+    }
+
+    /** @param minimum the worst SSL Labs grade that passes (A+, A, A-, B, C, D, E, F, T) */
+    public record TlsGradePolicy(String minimum) {
     }
 }

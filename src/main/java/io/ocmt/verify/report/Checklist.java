@@ -19,6 +19,7 @@ public final class Checklist {
     public static final String CONTAINER = "Container Security";
     public static final String DATABASE = "Database Security";
     public static final String FUNCTIONAL = "Functional Testing";
+    public static final String POST_DEPLOYMENT = "Post-Deployment Verification";
 
     public static final String SET_ADMIN_TOKEN = "Set ADMIN_TOKEN";
     public static final String SET_AGENT_TOKEN = "Set AGENT_SERVER_TOKEN";
@@ -40,6 +41,8 @@ public final class Checklist {
     public static final String MAGIC_LINK = "Magic link login works";
     public static final String SESSION_TIMEOUT_ENFORCED = "Session timeout enforced";
     public static final String INVALID_TOKENS = "Invalid tokens rejected";
+    public static final String HEADER_SCAN = "Run security header scan";
+    public static final String TLS_SCAN = "Run SSL/TLS scan";
 
     private Checklist() {
     }

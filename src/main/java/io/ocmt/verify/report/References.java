@@ -24,6 +24,7 @@ public final class References {
     public static final String MOZILLA_TLS = "https://wiki.mozilla.org/Security/Server_Side_TLS";
     public static final String TESTSSL = "https://github.com/testssl/testssl.sh";
     public static final String HSTS_PRELOAD = "https://hstspreload.org/";
+    public static final String SSL_LABS_RATING = "https://github.com/ssllabs/research/wiki/SSL-Server-Rating-Guide";
 
     private References() {
     }

@@ -67,7 +67,7 @@ class EnvironmentsTest {
         Environment env = load("staging", Map.of(), Map.of());
         assertThat(env.policy().headers().hsts().preload()).isFalse();
         assertThat(env.policy().headers().hsts().includeSubDomains()).isTrue();
-        assertThat(env.policy().headers().responses()).extracting(Policy.ResponseSpec::name).containsExactly("health", "api", "error");
+        assertThat(env.policy().headers().responses()).extracting(Policy.ResponseSpec::name).containsExactly("health", "api", "error", "ui");
         assertThat(env.secrets()).containsEntry("adminToken", "OCMT_TEST_ADMIN_TOKEN");
     }
 

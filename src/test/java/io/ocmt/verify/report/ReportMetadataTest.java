@@ -62,7 +62,7 @@ class ReportMetadataTest {
     @Test
     void referenceLinksPointToOwaspOrTheScannersTheRulesComeFrom() throws Exception {
         Pattern allowed = Pattern.compile("https://(github\\.com/OWASP/ASVS/|owasp\\.org/|developer\\.mozilla\\.org/|wiki\\.mozilla\\.org/"
-                + "|github\\.com/testssl/|hstspreload\\.org/).*");
+                + "|github\\.com/testssl/|github\\.com/ssllabs/|hstspreload\\.org/).*");
         for (Class<?> suite : suiteClasses()) {
             for (Method m : suite.getDeclaredMethods()) {
                 for (Link link : m.getAnnotationsByType(Link.class)) {

@@ -176,11 +176,15 @@ final class SelfTestTable {
 
     static final List<Row> ROWS = List.of(
             // Security headers: each header control broken alone fails its own test and no other.
-            on(SecurityHeadersIT.class, "hsts-missing").fails("strictTransportSecurity", "Strict-Transport-Security", "/health", "/api/auth/me").row(),
+            on(SecurityHeadersIT.class, "hsts-missing").fails("strictTransportSecurity", "Strict-Transport-Security", "/health", "/api/auth/me")
+                    .fails("headerGrade", "grade B+, score 80: hsts-not-implemented (-20)").row(),
             on(SecurityHeadersIT.class, "hsts-short").fails("strictTransportSecurity", "max-age=86400", "includeSubDomains").row(),
-            on(SecurityHeadersIT.class, "csp-unsafe-inline").fails("contentSecurityPolicy", "Content-Security-Policy", "'unsafe-inline'", "script-src").row(),
-            on(SecurityHeadersIT.class, "csp-missing").fails("contentSecurityPolicy", "Content-Security-Policy").row(),
-            on(SecurityHeadersIT.class, "csp-report-only").fails("contentSecurityPolicy", "report-only").row(),
+            on(SecurityHeadersIT.class, "csp-unsafe-inline").fails("contentSecurityPolicy", "Content-Security-Policy", "'unsafe-inline'", "script-src")
+                    .fails("headerGrade", "grade B+, score 80: csp-implemented-with-unsafe-inline (-20)").row(),
+            on(SecurityHeadersIT.class, "csp-missing").fails("contentSecurityPolicy", "Content-Security-Policy")
+                    .fails("headerGrade", "grade B, score 75: csp-not-implemented (-25)").row(),
+            on(SecurityHeadersIT.class, "csp-report-only").fails("contentSecurityPolicy", "report-only")
+                    .fails("headerGrade", "grade B, score 75: csp-not-implemented-but-reporting-enabled (-25)").row(),
             on(SecurityHeadersIT.class, "frame-options-missing").fails("frameOptions", "X-Frame-Options").row(),
             on(SecurityHeadersIT.class, "nosniff-missing").fails("contentTypeOptions", "X-Content-Type-Options").row(),
             on(SecurityHeadersIT.class, "referrer-unsafe").fails("referrerPolicy", "Referrer-Policy", "unsafe-url").row(),
@@ -212,14 +216,17 @@ final class SelfTestTable {
             // TLS: the suite names the exact pair, group or certificate property.
             // TLS 1.0 and 1.1 have no AEAD suites, so turning them on brings CBC suites with them.
             on(TlsIT.class, "tls-legacy-protocols").fails("protocols", "TLSv1.0 is accepted", "TLSv1.1 is accepted")
-                    .fails("cipherSuites", "TLSv1.0 TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "CBC mode").row(),
+                    .fails("cipherSuites", "TLSv1.0 TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "CBC mode")
+                    .fails("tlsGrade", "grade B (score", "B: TLS 1.0 or 1.1 supported (2020)").row(),
             on(TlsIT.class, "tls-cbc").fails("cipherSuites", "TLSv1.2 TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
                     "TLSv1.2 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "CBC mode").row(),
             on(TlsIT.class, "tls-static-rsa").fails("cipherSuites", "TLSv1.2 TLS_RSA_WITH_AES_128_GCM_SHA256",
                     "static RSA key exchange: no forward secrecy").row(),
             on(TlsIT.class, "tls-aria").fails("cipherSuites", "TLSv1.2 TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256", "ARIA").row(),
             on(TlsIT.class, "tls-permissive").fails("protocols", "TLSv1.0 is accepted", "TLSv1.1 is accepted")
-                    .fails("cipherSuites", "TLSv1.2 TLS_RSA_WITH_AES_128_GCM_SHA256", "CBC mode").row(),
+                    .fails("cipherSuites", "TLSv1.2 TLS_RSA_WITH_AES_128_GCM_SHA256", "CBC mode")
+                    .fails("tlsGrade", "grade F (score", "F: anonymous (unauthenticated) suite TLS_ECDH_anon_WITH_AES_128_CBC_SHA;",
+                            "B: TLS 1.0 or 1.1 supported (2020)").row(),
             on(TlsIT.class, "tls-no-tls13").fails("protocols", "TLSv1.3 offered", "TLSv1.3 is refused")
                     .fails("negotiatedDefaults", "Expected a modern client to negotiate TLSv1.3", "it negotiated TLSv1.2").row(),
             // OpenSSL takes secp224r1 only up to TLS 1.2 and ffdhe2048 as a named group only in TLS 1.3.
@@ -229,7 +236,9 @@ final class SelfTestTable {
                     "ECDH 224-bit, below policy.tls.minEcdhBits 256").row(),
             on(TlsIT.class, "cert-expiring").fails("certificate", "Certificate expiry", "expires in 10 days").row(),
             on(TlsIT.class, "cert-legacy").fails("certificate", "Certificate lifetime", "it is valid for 825 days",
-                    "Certificate key", "RSA 1024 bits", "Certificate signature", "signed with SHA1withRSA").row(),
+                    "Certificate key", "RSA 1024 bits", "Certificate signature", "signed with SHA1withRSA")
+                    .fails("tlsGrade", "grade T (score", "B: certificate key below 2048 bits (RSA 1024)",
+                            "T: certificate signed with SHA1withRSA").row(),
             on(TlsIT.class, "cert-wrong-host").failsAllWith("target.tlsHost must be a name the certificate is issued for"),
 
             // Magic-link authentication. Only the tests that judge the broken control run: the others

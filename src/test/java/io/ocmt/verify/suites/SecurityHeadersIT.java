@@ -4,6 +4,7 @@ import static io.ocmt.verify.report.Findings.about;
 import static io.ocmt.verify.report.Findings.assertNone;
 
 import io.ocmt.verify.config.Policy;
+import io.ocmt.verify.headers.HeaderGrade;
 import io.ocmt.verify.headers.SecurityHeaders;
 import io.ocmt.verify.http.Exchange;
 import io.ocmt.verify.http.Http;
@@ -174,5 +175,49 @@ public class SecurityHeadersIT {
     @DisplayName("Other required headers carry the policy's values (COOP, cross-domain policies, …)")
     void otherRequiredHeaders() {
         assertNone(about(findings, c -> !COVERED.contains(c) && policy.forbiddenHeaders().stream().noneMatch(c::equalsIgnoreCase)));
+    }
+
+    @Severity(SeverityLevel.CRITICAL)
+    @Feature(Checklist.POST_DEPLOYMENT)
+    @Story(Checklist.HEADER_SCAN)
+    @Link(name = "Observatory: tests and scoring", url = References.OBSERVATORY)
+    @Description("The checklist's header scan, \"target grade A or A+\": each page of policy.grades.headers.pages (the "
+            + "UI's HTML page) graded with the MDN HTTP Observatory's published scoring (1.4.8: its ten tests, CSP, "
+            + "cookies, CORS, redirection, Referrer-Policy, HSTS, SRI, X-Content-Type-Options, X-Frame-Options or "
+            + "frame-ancestors, CORP; 100 plus each test's modifier, bonuses only from 90; A+ from 100), fetched as "
+            + "its retriever does (plain HTTP and HTTPS with their redirects, a CORS preflight), must reach "
+            + "policy.grades.headers.minimum. The evidence lists each test's result and modifier, the score and the "
+            + "grade. Fix: the failing tests' headers (OCMT's helmet set earns A+), SRI on third-party scripts.")
+    @Test
+    @DisplayName("Header grade (MDN HTTP Observatory scoring) at least the policy's, on the UI's pages")
+    void headerGrade(Http http, Policy full) {
+        Policy.HeaderGradePolicy grades = full.grades().headers();
+        HeaderGrade.rank(grades.minimum());
+        List<Finding> low = new ArrayList<>();
+        for (String path : grades.pages()) {
+            HeaderGrade.Site site = HeaderGrade.fetch(http, path);
+            Exchange page = site.page();
+            int status = page.status();
+            if (status == 0) {
+                throw io.ocmt.verify.junit.NotVerified.because("policy.grades.headers.pages names " + path + ", which "
+                        + "redirects to " + page.url() + ", another host than the target's, which the suite does not "
+                        + "request. Fix: list the page it lands on in policy.grades.headers.pages, on the target's host");
+            }
+            if (status < 200 || (status >= 400 && status != 401 && status != 403)) {
+                throw io.ocmt.verify.junit.NotVerified.because("policy.grades.headers.pages names " + path + ", which answers "
+                        + page.describe() + "; the Observatory grades only a page that answers 2xx, 3xx, 401 or 403. "
+                        + "Fix: list the UI's HTML page(s) in policy.grades.headers.pages");
+            }
+            HeaderGrade.Result result = HeaderGrade.score(site, Set.copyOf(grades.preloadedHosts()));
+            Evidence.attach("Header grade of " + path, result.asEvidence());
+            if (!HeaderGrade.atLeast(result.grade(), grades.minimum())) {
+                String lost = String.join(", ", result.tests().stream().filter(t -> t.modifier() < 0)
+                        .map(t -> t.result() + " (" + t.modifier() + ")").toList());
+                low.add(new Finding("Header grade", page.describe(), "grade " + grades.minimum()
+                        + " or better (policy.grades.headers.minimum)", "grade " + result.grade() + ", score "
+                        + result.score() + (lost.isEmpty() ? "" : ": " + lost)));
+            }
+        }
+        assertNone(low);
     }
 }

@@ -4,6 +4,9 @@ import static io.ocmt.verify.tls.HandshakeAssert.assertThat;
 
 import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.config.Target;
+import io.ocmt.verify.http.Exchange;
+import io.ocmt.verify.http.Http;
+import io.ocmt.verify.report.Finding;
 import io.ocmt.verify.junit.NotVerified;
 import io.ocmt.verify.junit.OcmtSuite;
 import io.ocmt.verify.report.Checklist;
@@ -16,8 +19,11 @@ import io.ocmt.verify.report.Warnings;
 import io.ocmt.verify.tls.CertificateCheck;
 import io.ocmt.verify.tls.Handshake;
 import io.ocmt.verify.tls.TlsEvidence;
+import io.ocmt.verify.tls.TlsGrade;
 import io.ocmt.verify.tls.TlsVerdict;
+import io.ocmt.verify.tls.probe.AcceptedGroup;
 import io.ocmt.verify.tls.probe.EnumerationResult;
+import io.ocmt.verify.tls.probe.KeyExchangeGroup;
 import io.ocmt.verify.tls.probe.GroupEnumerationResult;
 import io.ocmt.verify.tls.probe.TlsProbe;
 import io.ocmt.verify.tls.probe.TlsProbeException;
@@ -29,6 +35,9 @@ import io.qameta.allure.Severity;
 import io.qameta.allure.SeverityLevel;
 import io.qameta.allure.Story;
 import io.qameta.allure.model.Status;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -244,5 +253,56 @@ public class TlsIT {
         attach("Certificates", TlsEvidence.certificates(handshake, policy.certificate(), now));
         CertificateCheck.expiryWarning(handshake, policy.certificate(), now).ifPresent(Warnings::warn);
         Findings.assertNone(CertificateCheck.judge(handshake, policy.certificate(), now));
+    }
+
+    @Severity(SeverityLevel.CRITICAL)
+    @Feature(Checklist.POST_DEPLOYMENT)
+    @Story(Checklist.TLS_SCAN)
+    @Link(name = "SSL Labs SSL Server Rating Guide", url = References.SSL_LABS_RATING)
+    @Description("The checklist's SSL/TLS scan, \"target grade A or A+\": the SSL Labs rating guide applied to what the "
+            + "raw ClientHello enumeration found (protocol support, key exchange and cipher strength scored and weighted "
+            + "30/30/40; caps: SSL 3 C, TLS 1.0/1.1 B, RC4 B or C, 3DES with TLS 1.1+ C, export, NULL or anonymous suites "
+            + "F, no forward secrecy or no AEAD suite B, DH or certificate key below 2048 bits B (below 1024 F), SHA-1 or "
+            + "an untrusted chain T; A+ for an uncapped A with TLS 1.3 and HSTS of 180 days or more) must reach "
+            + "policy.grades.tls.minimum. The evidence shows each score and every cap applied. Not verified when the "
+            + "enumeration is incomplete and what was seen does not already fail. " + Remediation.TLS_NGINX)
+    @Test
+    @DisplayName("TLS grade (SSL Labs rating guide) at least the policy's")
+    void tlsGrade(Http http) {
+        String minimum = policy.grades().tls().minimum();
+        TlsGrade.rank(minimum);
+        EnumerationResult e = enumeration();
+        attachEnumeration(e);
+        Optional<String> gap = TlsVerdict.incomplete(e);
+        List<KeyExchangeGroup> seenGroups = List.of();
+        if (gap.isEmpty()) {
+            GroupEnumerationResult g = groups(e);
+            gap = TlsVerdict.incomplete(g);
+            seenGroups = g.accepted().stream().map(AcceptedGroup::group).distinct().toList();
+        }
+        Handshake handshake;
+        boolean trusted = true;
+        try {
+            handshake = Handshake.modernClient(target);
+        } catch (IllegalStateException refused) {
+            handshake = Handshake.certificatesOnly(target);
+            trusted = false;
+        }
+        PublicKey key = handshake.leaf().getPublicKey();
+        int keyBits = key instanceof RSAPublicKey rsa ? rsa.getModulus().bitLength()
+                : key instanceof ECPublicKey ec ? ec.getParams().getCurve().getField().getFieldSize() : 256;
+        Exchange health = http.get(policy.health().path());
+        long hsts = health.all("Strict-Transport-Security").stream().findFirst()
+                .map(v -> java.util.regex.Pattern.compile("(?i)max-age\\s*=\\s*\"?(\\d{1,12})").matcher(v))
+                .filter(java.util.regex.Matcher::find).map(m -> Long.parseLong(m.group(1))).orElse(-1L);
+        TlsGrade.Result grade = TlsGrade.rate(new TlsGrade.Inputs(java.util.Set.copyOf(e.acceptedProtocols()),
+                e.accepted().stream().map(a -> new TlsGrade.Accepted(a.protocol(), a.suite())).toList(), seenGroups,
+                key.getAlgorithm(), keyBits, handshake.leaf().getSigAlgName(), trusted, hsts));
+        attach("TLS grade", grade.asEvidence() + "HSTS max-age read from " + health.describe() + ": " + hsts + "\n");
+        List<Finding> low = TlsGrade.atLeast(grade.grade(), minimum) ? List.of()
+                : List.of(new Finding("TLS grade", subject(), "grade " + minimum + " or better (policy.grades.tls.minimum)",
+                        "grade " + grade.grade() + " (score " + grade.score() + ")" + (grade.caps().isEmpty() ? ""
+                                : "; " + String.join("; ", grade.caps()))));
+        TlsVerdict.conclude(low, gap);
     }
 }

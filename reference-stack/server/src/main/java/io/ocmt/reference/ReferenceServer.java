@@ -97,6 +97,7 @@ public final class ReferenceServer {
         RateLimits.install(app, settings);
         app.before(ReferenceServer::readBody);
 
+        UiShell.install(app);
         app.get("/health", this::health);
         app.head("/health", this::health);
         if (api == null) {

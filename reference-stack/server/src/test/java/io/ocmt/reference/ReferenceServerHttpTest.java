@@ -89,6 +89,22 @@ class ReferenceServerHttpTest {
         }
     }
 
+    /** The UI shell the header grade judges: HTML with every security header, its one script under a matching SRI hash. */
+    @Test
+    void uiShellIsHtmlWithItsScriptUnderSri() throws Exception {
+        RawHttp.Response page = RawHttp.get(port, "/", HTTPS);
+        assertEquals(200, page.status);
+        assertTrue(page.first("Content-Type").startsWith("text/html"), page.toString());
+        for (Map.Entry<String, String> header : SecurityPolicyTest.hardened().entrySet()) {
+            assertEquals(List.of(header.getValue()), page.all(header.getKey()), header.getKey() + " in " + page);
+        }
+        RawHttp.Response script = RawHttp.get(port, UiShell.SCRIPT_PATH, HTTPS);
+        assertEquals(200, script.status);
+        String hash = "sha384-" + java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
+                .getInstance("SHA-384").digest(script.body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertTrue(page.body.contains("src=\"" + UiShell.SCRIPT_PATH + "\" integrity=\"" + hash + "\""), page.body);
+    }
+
     @Test
     void healthAnswersStatusRelayAndRelease() throws IOException {
         RawHttp.Response r = RawHttp.get(port, "/health", HTTPS);
