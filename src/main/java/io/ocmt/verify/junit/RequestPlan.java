@@ -140,6 +140,13 @@ public final class RequestPlan {
                 "otherRequiredHeaders")) {
             t.put("SecurityHeadersIT." + m, (p, env) -> judgesFetched());
         }
+        t.put("SecurityHeadersIT.headerGrade", (p, env) -> new Sends(p.grades().headers().pages().stream()
+                .flatMap(path -> Stream.of(plain(path, 1, "its plain-HTTP address, as the Observatory's retriever starts "
+                                + "(policy.grades.headers.pages)"),
+                        get(path, 2, "the page over https, and where the plain chain's redirect leads"),
+                        new Request(18, true, "GET", "https", route(path), "further redirects, at most 10 followed per chain"),
+                        https("OPTIONS", path, 1, "the CORS preflight the Observatory sends")))
+                .toList(), null));
         t.put("SecurityHeadersIT.noVersionBanners", (p, env) -> new Sends(p.redirect().paths().stream()
                 .map(path -> plain(path, 1, "its plain-HTTP first hop, judged for version banners (policy.redirect.paths)")).toList(), null));
 
@@ -161,6 +168,8 @@ public final class RequestPlan {
                     + "enumeration opens at most policy.tls.maxProbeConnections=" + p.tls().maxProbeConnections() + " connections, "
                     + p.tls().maxParallelProbes() + " at a time)"));
         }
+
+        t.put("TlsIT.tlsGrade", (p, env) -> sends(get(p.health().path(), 1, "its Strict-Transport-Security, which an A+ needs")));
 
         // auth
         t.put("MagicLinkAuthIT.magicLinkLogsIn", (p, env) -> sends(get("/api/auth/me", 1, "the run's shared session works")));
@@ -268,7 +277,9 @@ public final class RequestPlan {
                 post(LimitedEndpoint.LOGIN, 1, "the vault user's login (@Spends)"), get(LimitedEndpoint.VERIFY, 1, "its link"),
                 post("/api/vault/setup", 1, "its vault"),
                 post(LimitedEndpoint.VAULT_UNLOCK, 4, "the backoff check: failed, refused, failed, refused (through the first egress "
-                        + "proxy where one is granted)")));
+                        + "proxy where one is granted)"),
+                new Request(1, true, "POST", "https", route(LimitedEndpoint.VAULT_UNLOCK), "the backoff check once more where the "
+                        + "unlock right after a failed one took longer than OCMT's first backoff (1 s) could last")));
         p.rateLimits().stream().filter(l -> endpoint(l).isVault()).forEach(l -> r.add(exact(l, p)));
         p.rateLimits().stream().filter(l -> endpoint(l).isVault() && l.windowSeconds() <= p.session().maxWaitSeconds())
                 .forEach(l -> r.add(windowRunning(l)));

@@ -121,7 +121,7 @@ class GuardRailsTest {
         assertThat(result.getContainersSkippedCount()).as("suites (and their nested classes) skipped").isGreaterThanOrEqualTo(suites().length);
         String plan = Files.readString(project.resolve("target/request-plan.txt"));
         assertThat(plan).contains("Requests the selected tests send to environment '" + ENV + "' (https://localhost:" + https.port(),
-                "  health: 1 request", "GET    https /health", "  headers: ", "GET    http  /", "  redirect: ", "  tls: 0 requests",
+                "  health: 1 request", "GET    https /health", "  headers: ", "GET    http  /", "  redirect: ", "  tls: 1 request",
                 "no HTTP request: TLS handshakes", "  ratelimit: 0 requests",
                 "RateLimitIT.vault, publicEndpoints, sessionEndpoints, countersLiveInRedis, windowsEnd: not run: grants.destructive is false "
                         + "in environment '" + ENV + "'",

@@ -95,7 +95,7 @@ class RequestPlanTest {
 
         // headers: the responses of policy.headers.responses, then the plain-HTTP hops of policy.redirect.paths.
         assertThat(entry(plan, "SecurityHeadersIT (before its tests)").requests()).extracting(RequestPlan.Request::key)
-                .containsExactly("GET https /health", "GET https /api/auth/me", "GET https /this-route-does-not-exist");
+                .containsExactly("GET https /health", "GET https /api/auth/me", "GET https /this-route-does-not-exist", "GET https /");
         assertThat(entry(plan, "SecurityHeadersIT.noVersionBanners").requests()).extracting(RequestPlan.Request::key)
                 .containsExactly("GET http /", "GET http /health");
         // No mailbox, no destructive grant: those tests are not run, and say why.
@@ -105,7 +105,7 @@ class RequestPlanTest {
         assertThat(plan.entries()).filteredOn(e -> e.tag().equals("ratelimit")).allMatch(e -> e.requests().isEmpty());
         // What production gets is what a reader of the plan sees, within its budget.
         assertThat(plan.atMost()).isPositive().isLessThanOrEqualTo(production.policy().run().maxRequests());
-        assertThat(text).contains("  headers: 5 requests", "  ratelimit: 0 requests", "policy.run.maxRequests is 500 in environment "
+        assertThat(text).contains("  headers: 10 requests, up to 28", "  ratelimit: 0 requests", "policy.run.maxRequests is 500 in environment "
                 + "'production': within it.", "TlsIT (before its tests), certificate, cipherSuites, keyExchangeGroups, negotiatedDefaults, "
                 + "protocols: no HTTP request: TLS handshakes, not counted by policy.run.maxRequests");
     }

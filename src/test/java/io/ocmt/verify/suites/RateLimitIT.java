@@ -92,6 +92,13 @@ public class RateLimitIT {
     private static final Duration BYPASS_TIME = Duration.ofSeconds(2);
     /** The backoff check's unlock attempts: failed, refused, failed, refused. */
     private static final int BACKOFF_ATTEMPTS = 4;
+    /**
+     * Once more where the unlock right after a failed one took longer than the backoff could last: the
+     * unlock limit's window has room for it (the check starts only with {@value #BACKOFF_ATTEMPTS} left after its first).
+     */
+    private static final int SLOW_RETRIES = 1;
+    /** OCMT's first backoff after a failed unlock (ocmt-target.md: doubling, 1 s, 2 s, 4 s … 300 s). */
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     /** Login, verify, vault setup and logout of the vault checks' session, and login and verify of the general check's. */
     private static final int SESSION_REQUESTS = 6;
     /** A request showing the budget is used up, one per variant, and a control when a variant got through. */
@@ -347,12 +354,12 @@ public class RateLimitIT {
     /** The closing note's number: what this tag sends at most where no window is short enough to wait for. */
     private String bound() {
         int limits = policy.rateLimits().stream().mapToInt(l -> l.limit() + 1).sum();
-        return "At most " + (limits + SESSION_REQUESTS + BACKOFF_ATTEMPTS + BYPASS_REQUESTS) + " for this policy when no window is waited for"
+        return "At most " + (limits + SESSION_REQUESTS + BACKOFF_ATTEMPTS + SLOW_RETRIES + BYPASS_REQUESTS) + " for this policy when no window is waited for"
                 + " (every window longer than policy.session.maxWaitSeconds, a fresh budget at the start):\n"
                 + "  sum of (limit + 1) over the policy's endpoints = " + limits + "\n"
                 + "  + " + SESSION_REQUESTS + " for the sessions of the vault and general checks (their logins and verifications, set aside\n"
                 + "    on egress proxies where granted, the vault setup, the vault session's logout; the general check's logout is its last request)\n"
-                + "  + " + BACKOFF_ATTEMPTS + " unlock attempts of the backoff check\n"
+                + "  + " + BACKOFF_ATTEMPTS + " unlock attempts of the backoff check, " + SLOW_RETRIES + " more where the runner was slower than its first backoff\n"
                 + "  + " + BYPASS_REQUESTS + " for the bypass check (a used-up control, six variants, a control when one got through).\n"
                 + "Fewer where one budget counts another check's requests too (login and verify share one; a general limit counts every /api request).\n"
                 + "Where windows are waited for: one more request before an exact-limit check that finds its window running, and one per\n"
@@ -461,18 +468,23 @@ public class RateLimitIT {
                 // The backoff is OCMT's whether or not the policy limits the route; only its shape is needed here.
                 .orElse(new Policy.RateLimit("vault unlock", "POST", LimitedEndpoint.VAULT_UNLOCK, BACKOFF_ATTEMPTS, 0));
         LimitedEndpoint unlock = endpoint(unlockLimit, "backoff");
-        Supplier<Exchange> attempt = () -> unlock.send(via, credentials, LimitedEndpoint.Variant.AS_IS);
+        java.util.concurrent.atomic.AtomicReference<Instant> sentAt = new java.util.concurrent.atomic.AtomicReference<>();
+        Supplier<Exchange> attempt = () -> {
+            sentAt.set(Instant.now());
+            return unlock.send(via, credentials, LimitedEndpoint.Variant.AS_IS);
+        };
 
         Exchange failed1 = withUnlockBudget(attempt.get(), attempt);
+        Instant failedSentAt = sentAt.get();
         requireWrongPasswordAnswer(failed1, "the first failed unlock");
-        Exchange refused1 = attempt.get();
+        Exchange refused1 = rightAfterFailed(attempt, sentAt, failedSentAt, FIRST_BACKOFF, SLOW_RETRIES);
         Instant refused1At = Instant.now();
         long wait1 = backoff(refused1, "a failed unlock right after the first");
 
         LimitProbe.waitUntil(refused1At.plusSeconds(wait1).plusMillis(250), "the unlock backoff of " + wait1 + " s to pass");
         Exchange failed2 = attempt.get();
         requireWrongPasswordAnswer(failed2, "the first unlock after the " + wait1 + " s backoff named by Retry-After");
-        Exchange refused2 = attempt.get();
+        Exchange refused2 = rightAfterFailed(attempt, sentAt, sentAt.get(), Duration.ofSeconds(wait1), 0);
         long wait2 = backoff(refused2, "a failed unlock right after the second");
 
         Evidence.attach("Unlock backoff", "text/plain", "after failed unlock 1: Retry-After " + wait1 + " s\n"
@@ -482,6 +494,31 @@ public class RateLimitIT {
                     "a longer wait after each failed unlock (OCMT doubles it: 1 s, 2 s, 4 s … 300 s)",
                     "the wait after the second failed unlock is " + wait2 + " s, after the first " + wait1 + " s")));
         }
+    }
+
+    /**
+     * The unlock sent right after a failed one. A 401 that reached the target later than the backoff
+     * could still refuse it proves nothing (on a busy machine, or through a slow proxy, the backoff may
+     * have ended while the request travelled): it was another failed unlock, so OCMT's backoff is now
+     * twice as long, and where {@code retries} allow it is tried once more at once; where not, not verified.
+     * A 401 sooner than the backoff is returned, for {@link #backoff} to judge: there is none.
+     */
+    private static Exchange rightAfterFailed(Supplier<Exchange> attempt, java.util.concurrent.atomic.AtomicReference<Instant> sentAt,
+                                             Instant failedSentAt, Duration backoffAtLeast, int retries) {
+        Exchange next = attempt.get();
+        Duration gap = Duration.between(failedSentAt, Instant.now());
+        if (next.status() != 401 || gap.compareTo(backoffAtLeast) < 0) {
+            return next;
+        }
+        if (retries == 0) {
+            throw NotVerified.because("Vault unlock backoff on " + next.describe() + ": the unlock right after a failed one "
+                    + "reached the target up to " + gap.toMillis() + " ms after it, later than a backoff of " + backoffAtLeast.toSeconds()
+                    + " s could still refuse it, so whether there is a backoff cannot be told from this runner. "
+                    + "Run the ratelimit tag again from a less busy runner, or nearer the target.");
+        }
+        LOG.info("the unlock right after a failed one took up to {} ms, longer than a {} s backoff: trying once more",
+                gap.toMillis(), backoffAtLeast.toSeconds());
+        return rightAfterFailed(attempt, sentAt, sentAt.get(), backoffAtLeast.multipliedBy(2), retries - 1);
     }
 
     /**
