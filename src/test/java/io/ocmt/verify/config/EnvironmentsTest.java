@@ -242,10 +242,10 @@ class EnvironmentsTest {
         for (String name : Environments.known(repo)) {
             assertThat(Environments.load(name, repo, Map.of(), Map.of()).policy().run().limitsRequests()).as(name).isTrue();
         }
-        // The reference stack grants the ratelimit tag, whose requests alone are Σ(limit + 1) + 18 (README).
+        // The reference stack grants the ratelimit tag, whose requests alone are Σ(limit + 1) + 19 (README).
         Policy reference = Environments.load("reference", repo, Map.of(), Map.of()).policy();
-        int rateLimitTag = reference.rateLimits().stream().mapToInt(l -> l.limit() + 1).sum() + 18;
-        assertThat(rateLimitTag).isEqualTo(1046);
+        int rateLimitTag = reference.rateLimits().stream().mapToInt(l -> l.limit() + 1).sum() + 19;
+        assertThat(rateLimitTag).isEqualTo(1047);
         assertThat(reference.run().maxRequests()).isGreaterThan(2 * rateLimitTag);
         // Production runs nightly without destructive tests: a budget well below the default's.
         Environment production = Environments.load("production", repo, Map.of(), Map.of());

@@ -516,8 +516,8 @@ public class RateLimitIT {
                     + " s could still refuse it, so whether there is a backoff cannot be told from this runner. "
                     + "Run the ratelimit tag again from a less busy runner, or nearer the target.");
         }
-        LOG.info("the unlock right after a failed one took up to {} ms, longer than a {} s backoff: trying once more",
-                gap.toMillis(), backoffAtLeast.toSeconds());
+        LOG.info("{}", Redactor.text("the unlock right after a failed one took up to " + gap.toMillis() + " ms, longer than a "
+                + backoffAtLeast.toSeconds() + " s backoff: trying once more"));
         return rightAfterFailed(attempt, sentAt, sentAt.get(), backoffAtLeast.multipliedBy(2), retries - 1);
     }
 
