@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** A thing an environment may let the suite touch; {@link #missing} says which key grants it. */
 public enum Grant {
-    MAILBOX, DATABASE, DATABASE_WRITE, BACKUPS, REDIS, POSTGRES, OUTSIDE_PROXY, DESTRUCTIVE;
+    MAILBOX, DATABASE, DATABASE_WRITE, BACKUPS, REDIS, POSTGRES, OUTSIDE_PROXY, DESTRUCTIVE, CONTAINERS, SECURITY_LOG;
 
     /** Empty when granted; otherwise the skip reason: which key, which value, what was expected. */
     public Optional<String> missing(Environment env) {
@@ -31,6 +31,12 @@ public enum Grant {
                     + " CONNECT proxy whose egress address is outside the target's admin IP allowlist");
             case DESTRUCTIVE -> g.destructive() ? Optional.empty()
                     : Optional.of("grants.destructive is false" + where + ", expected true: these tests use up the runner's rate-limit budget");
+            case CONTAINERS -> g.containers().granted() ? Optional.empty()
+                    : Optional.of("grants.containers.engineUrl is not set" + where + ", expected the unix:// or tcp:// URL of a read-only"
+                    + " Docker Engine API (a socket proxy allowing only GET /containers) and the containers' names or labels");
+            case SECURITY_LOG -> g.securityLog().granted() ? Optional.empty()
+                    : Optional.of("grants.securityLog.file and grants.securityLog.url are not set" + where
+                    + ", expected the security log as a file this runner can read, or an HTTP URL that answers its recent lines");
         };
     }
 }
