@@ -61,13 +61,14 @@ public abstract sealed class SecurityLog permits SecurityLog.FileLog, SecurityLo
 
         @Override
         public String where() {
-            return "file " + file;
+            return "file " + file + (Files.exists(file) ? "" : " (which does not exist)");
         }
 
         @Override
         public Mark mark() {
             try {
-                return new Mark(Files.size(file), Instant.now());
+                // A log that does not exist yet has nothing old in it: whatever appears in it is new.
+                return new Mark(Files.exists(file) ? Files.size(file) : 0, Instant.now());
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read the security log " + file + " (grants.securityLog.file): " + e.getMessage(), e);
             }
@@ -75,6 +76,9 @@ public abstract sealed class SecurityLog permits SecurityLog.FileLog, SecurityLo
 
         @Override
         public List<String> linesSince(Mark mark) {
+            if (!Files.exists(file)) {
+                return List.of();
+            }
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
                 long size = channel.size();
                 // A log rotated since the mark starts again at 0: everything in it is new.

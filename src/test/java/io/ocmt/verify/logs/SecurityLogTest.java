@@ -34,6 +34,17 @@ class SecurityLogTest {
     }
 
     @Test
+    void aFileNotThereYetIsEmptyAndSaysSo(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("security.log");
+        SecurityLog log = SecurityLog.open(new Grants.SecurityLog(file.toString(), null), Duration.ofSeconds(2));
+        SecurityLog.Mark mark = log.mark();
+        assertThat(log.linesSince(mark)).isEmpty();
+        assertThat(log.where()).endsWith("(which does not exist)");
+        Files.writeString(file, "line\n");
+        assertThat(log.linesSince(mark)).containsExactly("line");
+    }
+
+    @Test
     void aUrlCountsLinesStampedAfterTheMarkAndGetsTheMarkAsSince() throws IOException {
         AtomicReference<String> query = new AtomicReference<>();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
