@@ -88,7 +88,12 @@ public class ContainerSecurityIT {
             unreadable.add(e.getMessage());
         } catch (RuntimeException e) {
             // An engine that cannot be reached (refused, no such socket) leaves every check unjudged, not failed.
-            unreadable.add("cannot read the Docker Engine API at " + grant.engineUrl() + " (grants.containers.engineUrl): " + e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            unreadable.add("cannot read the Docker Engine API at " + grant.engineUrl() + " (grants.containers.engineUrl): "
+                    + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage()));
         }
     }
 
