@@ -12,6 +12,7 @@ import io.ocmt.verify.suites.HttpsRedirectIT;
 import io.ocmt.verify.suites.MagicLinkAuthIT;
 import io.ocmt.verify.suites.PrivateNetworkIT;
 import io.ocmt.verify.suites.RateLimitIT;
+import io.ocmt.verify.suites.RateLimitLoggingIT;
 import io.ocmt.verify.suites.SecretsAtRestIT;
 import io.ocmt.verify.suites.SecurityLogIT;
 import io.ocmt.verify.suites.SecurityHeadersIT;
@@ -333,7 +334,8 @@ final class SelfTestTable {
                     .fails("logRotation", "-server-2", "no max-size").row(),
             // The events never reach the file: each check waits its bound out, shortened here to keep the row short.
             on(SecurityLogIT.class, "security-log-off").overriding("events awaited 10 s", Map.of("policy.securityLog.maxDelaySeconds", "10"))
-                    .fails("failedAuthenticationIsLogged", "failed authentication", "/api/internal/users/", "none came in 10 s")
+                    .fails("failedAuthenticationIsLogged", "failed authentication", "/api/internal/users/", "none came in 10 s").row(),
+            on(RateLimitLoggingIT.class, "security-log-off").overriding("events awaited 10 s", Map.of("policy.securityLog.maxDelaySeconds", "10"))
                     .fails("rateLimitViolationIsLogged", "rate-limit violation", "429", "none came in 10 s").row(),
             on(PrivateNetworkIT.class, "postgres-public").fails("databasePortsClosedOnPublicHost", "Database on private network only",
                     "127.0.0.1", "PostgreSQL answered its SSLRequest").row(),
