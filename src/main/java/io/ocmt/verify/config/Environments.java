@@ -166,6 +166,23 @@ public final class Environments {
             requireProxyUrl(egress.get(i), "grants.egressProxies.urls[" + i + "]", where,
                     "an HTTP CONNECT proxy that leaves from an address of its own, e.g. http://egress-1.internal:3128");
         }
+        Grants.Containers containers = env.grants().containers();
+        if (containers.granted()) {
+            String url = containers.engineUrl().trim();
+            if (!url.startsWith("unix:///") && !url.startsWith("tcp://")) {
+                throw new ConfigException("grants.containers.engineUrl '" + url + "' is not a unix:///path or tcp://host:port URL" + where
+                        + ". Fix: the address of a read-only Docker Engine API (a socket proxy allowing only GET /containers).");
+            }
+            if (containers.names().isEmpty() && containers.labels().isEmpty()) {
+                throw new ConfigException("grants.containers names no container" + where + ": the container checks would judge nothing"
+                        + " and pass. Fix: list the containers in grants.containers.names, or their labels in grants.containers.labels.");
+            }
+        }
+        String logUrl = env.grants().securityLog().url();
+        if (logUrl != null && !logUrl.startsWith("http://") && !logUrl.startsWith("https://")) {
+            throw new ConfigException("grants.securityLog.url '" + Redactor.text(logUrl) + "' is not an http:// or https:// URL" + where
+                    + ". Fix: the URL of a query API answering the security log's recent lines, or null.");
+        }
         requireNonEmpty(env.policy(), where);
         Integer maxRequests = env.policy().run().maxRequests();
         if (maxRequests != null && maxRequests < 0) {
@@ -199,6 +216,7 @@ public final class Environments {
         lists.put("policy.tls.allowedSuites", p.tls().allowedSuites());
         lists.put("policy.tls.allowedGroups", p.tls().allowedGroups());
         lists.put("policy.grades.headers.pages", p.grades().headers().pages());
+        lists.put("policy.privateNetwork.ports", p.privateNetwork().ports());
         lists.forEach((key, list) -> {
             if (list == null || list.isEmpty()) {
                 throw new ConfigException(key + " is empty" + where + ": the checks over it would judge nothing and pass. Fix: list at "

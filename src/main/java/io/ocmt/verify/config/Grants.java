@@ -10,7 +10,8 @@ import java.util.List;
  * @param destructive whether tests may use up the runner's rate-limit budget or lock accounts out
  */
 public record Grants(boolean destructive, Mailbox mailbox, Database database, Backups backups, Redis redis,
-                     Postgres postgres, OutsideProxy outsideProxy, EgressProxies egressProxies) {
+                     Postgres postgres, OutsideProxy outsideProxy, EgressProxies egressProxies,
+                     Containers containers, SecurityLog securityLog) {
 
     public record Mailbox(String type, String host, int port, boolean tls, String username, String passwordSecret,
                           boolean loginAsRecipient, String baseAddress, String mailpitUrl) {
@@ -86,6 +87,38 @@ public record Grants(boolean destructive, Mailbox mailbox, Database database, Ba
 
         public List<URI> uris() {
             return urls.stream().map(u -> URI.create(u.trim())).toList();
+        }
+    }
+
+    /**
+     * A Docker Engine API the suite may read containers' settings from, and which containers: those
+     * named, and those carrying one of the labels. Only {@code GET /containers/json} and
+     * {@code GET /containers/{id}/json} are ever sent; the operator should still hand over a read-only
+     * proxy (e.g. a docker socket proxy that allows only GET /containers), never the daemon itself.
+     *
+     * @param engineUrl {@code unix:///path/to/socket} or {@code tcp://host:port}
+     * @param names     container names (or ids) to judge
+     * @param labels    {@code key} or {@code key=value}: every running container with one of them is judged too
+     */
+    public record Containers(String engineUrl, List<String> names, List<String> labels) {
+        public Containers {
+            names = names == null ? List.of() : List.copyOf(names);
+            labels = labels == null ? List.of() : List.copyOf(labels);
+        }
+
+        public boolean granted() {
+            return engineUrl != null;
+        }
+    }
+
+    /**
+     * Where the target's security events can be read: a file on this runner (a mounted log, or a copy
+     * a shipper keeps), or an HTTP URL that answers the log's recent lines ({@code {since}} in it is
+     * replaced by the ISO-8601 instant the test started, for a log query API).
+     */
+    public record SecurityLog(String file, String url) {
+        public boolean granted() {
+            return file != null || url != null;
         }
     }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
 public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy redirect, TlsPolicy tls,
                      CertificatePolicy certificate, AuthPolicy auth, SessionPolicy session, AdminPolicy admin,
                      List<RateLimit> rateLimits, EncryptionPolicy encryption, BackupPolicy backup,
-                     DataStorePolicy datastore, RunPolicy run, GradePolicy grades) {
+                     DataStorePolicy datastore, ContainerPolicy containers, SecurityLogPolicy securityLog,
+                     PrivateNetworkPolicy privateNetwork, RunPolicy run, GradePolicy grades) {
 
     public record HealthPolicy(String path, String releaseField) {
     }
@@ -132,6 +133,40 @@ public record Policy(HealthPolicy health, HeaderPolicy headers, RedirectPolicy r
     public record DataStorePolicy(boolean postgresRequireTls, String redisAppendOnly,
                                   List<String> redisForbiddenMaxmemoryPolicies, boolean redisRequireMaxmemory,
                                   String rateLimitKeyPattern) {
+    }
+
+    /**
+     * Checklist "Container Security", judged from each granted container's settings.
+     *
+     * @param maxLogSize the largest json-file {@code max-size} accepted (Docker's units: 100m, 1g)
+     * @param minLogFiles the fewest {@code max-file} accepted
+     */
+    public record ContainerPolicy(String maxLogSize, int minLogFiles) {
+    }
+
+    /**
+     * Checklist "Configure security event logging": the suite's own refused requests must reach the log.
+     *
+     * @param maxDelaySeconds   how long an event may take to appear in the granted log
+     * @param failedAuthPath    a route that refuses a wrong Bearer token and logs it; {@code {marker}} is
+     *                          replaced by a random UUID that lets the test find its own event
+     * @param rateLimitMethod   method of the limited route the 429 is asked of
+     * @param rateLimitPath     the limited route (OCMT: vault recovery, 3 per 30 minutes, counted without a session)
+     * @param maxRateLimitRequests requests sent at most to get one 429
+     */
+    public record SecurityLogPolicy(long maxDelaySeconds, String failedAuthPath, String rateLimitMethod, String rateLimitPath,
+                                    int maxRateLimitRequests) {
+    }
+
+    /**
+     * Checklist "Database on private network only": nothing answers on these ports of the target's
+     * public host.
+     *
+     * @param host             the public host; null: the host of target.httpsUrl
+     * @param ports            PostgreSQL's and Redis's ports as a scanner would try them
+     * @param connectTimeoutMs a connect not answered within this is a filtered port, i.e. not reachable
+     */
+    public record PrivateNetworkPolicy(String host, List<Integer> ports, int connectTimeoutMs) {
     }
 
     /**

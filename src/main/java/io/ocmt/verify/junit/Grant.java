@@ -13,7 +13,7 @@ import java.util.Optional;
  * owns.
  */
 public enum Grant {
-    MAILBOX, DATABASE, DATABASE_WRITE, BACKUPS, REDIS, POSTGRES, OUTSIDE_PROXY, DESTRUCTIVE;
+    MAILBOX, DATABASE, DATABASE_WRITE, BACKUPS, REDIS, POSTGRES, OUTSIDE_PROXY, DESTRUCTIVE, CONTAINERS, SECURITY_LOG;
 
     /** Empty when granted; otherwise the skip reason: which key, which value, what was expected. */
     public Optional<String> missing(Environment env) {
@@ -39,6 +39,12 @@ public enum Grant {
             case DESTRUCTIVE -> g.destructive() ? Optional.empty()
                     : Optional.of("grants.destructive is false" + where + ", expected true: these tests use up the runner's rate-limit budget"
                     + " or send failed credentials that could lock a user or an address out");
+            case CONTAINERS -> g.containers().granted() ? Optional.empty()
+                    : Optional.of("grants.containers.engineUrl is not set" + where + ", expected the unix:// or tcp:// URL of a read-only"
+                    + " Docker Engine API (a socket proxy allowing only GET /containers) and the containers' names or labels");
+            case SECURITY_LOG -> g.securityLog().granted() ? Optional.empty()
+                    : Optional.of("grants.securityLog.file and grants.securityLog.url are not set" + where
+                    + ", expected the security log as a file this runner can read, or an HTTP URL that answers its recent lines");
         };
     }
 }

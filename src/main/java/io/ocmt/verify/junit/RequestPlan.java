@@ -251,6 +251,27 @@ public final class RequestPlan {
                 .map(l -> new Request(1, true, l.method().toUpperCase(Locale.ROOT), "https", route(l.path()), LimitedEndpoint.describe(l)
                         + " asked again once its " + l.windowSeconds() + " s window has passed")).toList(),
                 "windows longer than policy.session.maxWaitSeconds are judged in Redis, without a request"));
+
+        // containers, privatenetwork, securitylog
+        for (String m : List.of("ContainerSecurityIT", "ContainerSecurityIT.runAsNonRoot", "ContainerSecurityIT.resourceLimits",
+                "ContainerSecurityIT.healthChecks", "ContainerSecurityIT.logRotation")) {
+            t.put(m, (p, env) -> none("no request to the target: GET /containers/json and /containers/{id}/json of the read-only "
+                    + "Docker Engine API (grants.containers)"));
+        }
+        t.put("PrivateNetworkIT.databasePortsClosedOnPublicHost", (p, env) -> none("no HTTP request: one TCP connect per address and "
+                + "port of policy.privateNetwork.ports on the public host"));
+        t.put("SecurityLogIT.failedAuthenticationIsLogged", (p, env) -> sends(new Request(1, false, "GET", "https",
+                route(p.securityLog().failedAuthPath().replace("{marker}", "0")), "with a wrong Bearer token, marked to be found in "
+                + "the security log (policy.securityLog.failedAuthPath)")));
+        t.put("RateLimitLoggingIT.rateLimitViolationIsLogged", (p, env) -> {
+            String method = p.securityLog().rateLimitMethod().toUpperCase(Locale.ROOT);
+            String route = route(p.securityLog().rateLimitPath());
+            int most = p.securityLog().maxRateLimitRequests();
+            return sends(new Request(1, false, method, "https", route, "until one is refused with 429, after the ratelimit tag "
+                            + "spent its budget (policy.securityLog.rateLimitPath)"),
+                    new Request(most - 1, true, method, "https", route, "more where none was refused yet "
+                            + "(policy.securityLog.maxRateLimitRequests=" + most + ")"));
+        });
         return Map.copyOf(t);
     }
 

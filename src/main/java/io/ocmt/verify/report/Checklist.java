@@ -20,6 +20,7 @@ public final class Checklist {
     public static final String DATABASE = "Database Security";
     public static final String FUNCTIONAL = "Functional Testing";
     public static final String POST_DEPLOYMENT = "Post-Deployment Verification";
+    public static final String MONITORING = "Monitoring and Alerting";
 
     public static final String SET_ADMIN_TOKEN = "Set ADMIN_TOKEN";
     public static final String SET_AGENT_TOKEN = "Set AGENT_SERVER_TOKEN";
@@ -43,6 +44,11 @@ public final class Checklist {
     public static final String INVALID_TOKENS = "Invalid tokens rejected";
     public static final String HEADER_SCAN = "Run security header scan";
     public static final String TLS_SCAN = "Run SSL/TLS scan";
+    public static final String NON_ROOT = "Run containers as non-root";
+    public static final String RESOURCE_LIMITS = "Set resource limits";
+    public static final String LOG_ROTATION = "Configure log rotation";
+    public static final String DB_PRIVATE_NETWORK = "Database on private network only";
+    public static final String SECURITY_EVENT_LOGGING = "Configure security event logging";
 
     private Checklist() {
     }

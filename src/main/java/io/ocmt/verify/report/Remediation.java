@@ -73,4 +73,12 @@ public final class Remediation {
 
     private Remediation() {
     }
+
+    public static final String CONTAINERS = "Fix (compose): `user: \"1000:1000\"`, `deploy.resources.limits` (memory, cpus), a "
+            + "`healthcheck`, and `logging: {driver: json-file, options: {max-size: \"100m\", max-file: \"3\"}}` on every service.";
+    public static final String SECURITY_LOG = "Fix: write every failed authentication and every 429 as a security event (OCMT: one JSON "
+            + "line with type security_event) to the security log the operators read (checklist: /var/log/ocmt/security.log), "
+            + "without tokens, links or passwords.";
+    public static final String PRIVATE_NETWORK = "Fix: publish no PostgreSQL or Redis port on a public address (compose: no `ports:` "
+            + "for them, or `127.0.0.1:` only), and firewall them to the application's private network.";
 }

@@ -157,6 +157,31 @@ class EnvironmentsTest {
     }
 
     @Test
+    void containersAndTheSecurityLogAreNotGrantedUnlessSetAndTheSkipNamesTheKey() throws IOException {
+        file("staging", REMOTE);
+        Environment env = load("staging", Map.of(), Map.of());
+        assertThat(Grant.CONTAINERS.missing(env)).hasValueSatisfying(reason -> assertThat(reason)
+                .contains("grants.containers.engineUrl is not set in environment 'staging'").contains("read-only"));
+        assertThat(Grant.SECURITY_LOG.missing(env)).hasValueSatisfying(reason -> assertThat(reason)
+                .contains("grants.securityLog.file and grants.securityLog.url are not set in environment 'staging'"));
+        assertThat(env.policy().privateNetwork().ports()).containsExactly(5432, 6379);
+    }
+
+    @Test
+    void aContainersGrantNeedsAnEngineUrlAndSomethingToJudge() throws IOException {
+        file("staging", REMOTE + "grants:\n  containers:\n    engineUrl: tcp://docker-ro.internal:2375\n    labels: [com.docker.compose.project=ocmt]\n");
+        Environment env = load("staging", Map.of(), Map.of());
+        assertThat(Grant.CONTAINERS.missing(env)).isEmpty();
+        assertThat(env.grants().containers().labels()).containsExactly("com.docker.compose.project=ocmt");
+        assertThatThrownBy(() -> load("staging", Map.of(), Map.of("ocmt.grants.containers.labels", "[]")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("grants.containers names no container");
+        assertThatThrownBy(() -> load("staging", Map.of(), Map.of("ocmt.grants.containers.engineUrl", "http://docker:2375")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("is not a unix:///path or tcp://host:port URL");
+        assertThatThrownBy(() -> load("staging", Map.of(), Map.of("ocmt.grants.securityLog.url", "ftp://logs")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("grants.securityLog.url 'ftp://logs' is not an http");
+    }
+
+    @Test
     void aMalformedOutsideProxyUrlFailsWithOneMessageNamingTheKey() throws IOException {
         file("staging", REMOTE);
         Map<String, String> cases = Map.of(

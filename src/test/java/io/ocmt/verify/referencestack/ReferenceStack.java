@@ -2,6 +2,8 @@ package io.ocmt.verify.referencestack;
 
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
@@ -72,6 +74,8 @@ public final class ReferenceStack implements EmbeddedStack {
     private Network network;
     private final List<GenericContainer<?>> containers = new ArrayList<>();
     private final Map<String, String> secrets = new LinkedHashMap<>();
+    /** The containers the containers grant names: OCMT's own, not the stack's test machinery. */
+    private final List<String> appContainers = new ArrayList<>();
     private StackEndpoints endpoints;
 
     private ReferenceStack(Policy policy, Set<Switch> switches, Path projectDir) {
@@ -203,6 +207,11 @@ public final class ReferenceStack implements EmbeddedStack {
 
         int httpsPort = freePort();
         int httpPort = freePort();
+        // The public host is where nginx is published (127.0.0.1); its ports are the stack's own choice,
+        // so the ports a database would be published on there are chosen per stack too, and named
+        // to the privatenetwork suite as its policy. Nothing listens on them unless a switch publishes.
+        int publicPostgresPort = freePort();
+        int publicRedisPort = freePort();
 
         GenericContainer<?> postgres = container(images.postgres(), "postgres")
                 .withEnv("POSTGRES_USER", "ocmt").withEnv("POSTGRES_PASSWORD", dbPassword).withEnv("POSTGRES_DB", "ocmt")
@@ -214,14 +223,27 @@ public final class ReferenceStack implements EmbeddedStack {
                 .withCommand("java", "-cp", "/app/ocmt-reference.jar", "io.ocmt.reference.mail.MailServerMain")
                 .waitingFor(Wait.forLogMessage(".*OCMT reference mail server ready.*", 1).withStartupTimeout(STARTUP));
         // The environment's grants: the suite may read the database, the mailbox and Redis, on loopback only.
-        loopbackOnly(postgres, 5432);
+        if (switches.contains(Switch.POSTGRES_PUBLIC)) {
+            postgres.withExposedPorts(5432).withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+                    new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(5432)),
+                    new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", publicPostgresPort), ExposedPort.tcp(5432))));
+        } else {
+            loopbackOnly(postgres, 5432);
+        }
         loopbackOnly(redis, 6379);
         loopbackOnly(mail, 3143);
         apply(Switch.Component.POSTGRES, postgres);
         apply(Switch.Component.REDIS, redis);
+        harden(postgres, "postgres", 512, List.of("CMD-SHELL", "pg_isready -q -h 127.0.0.1 -p 5432"));
+        harden(redis, "redis", 512, List.of("CMD-SHELL", "redis-cli --no-auth-warning -a \"$REDIS_PASSWORD\" ping | grep -q PONG"));
         Startables.deepStart(postgres, redis, mail).join();
 
         String publicUrl = "https://localhost:" + httpsPort;
+        // The security log both replicas append to (the checklist's /var/log/ocmt/security.log), on this
+        // machine: the file the environment's log grant names. Created here, writable by the servers' user.
+        Path securityLogDir = workDir.resolve("security-log");
+        Path securityLog = securityLogDir.resolve("security.log");
+        createSharedFile(securityLogDir, securityLog);
         List<GenericContainer<?>> servers = new ArrayList<>();
         for (String alias : List.of("server-1", "server-2")) {
             GenericContainer<?> server = container(images.java(), alias)
@@ -239,8 +261,14 @@ public final class ReferenceStack implements EmbeddedStack {
                     .withEnv("TRUST_PROXY", "1")
                     .withEnv("TRUSTED_PROXIES", trustedProxies())
                     .withEnv(fromPolicy())
+                    .withEnv("SECURITY_LOG_FILE", "/var/log/ocmt/security.log")
+                    .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                            .withBinds(new Bind(securityLogDir.toString(), new Volume("/var/log/ocmt"))))
                     .waitingFor(Wait.forLogMessage(".*OCMT reference server listening.*", 1).withStartupTimeout(STARTUP));
             apply(Switch.Component.SERVER, server);
+            // The server answers plain HTTP on 3000 inside its network; bash's /dev/tcp, since the image has no curl.
+            harden(server, alias, 1024, List.of("CMD-SHELL", "bash -c 'exec 3<>/dev/tcp/127.0.0.1/3000 && printf \"GET /health HTTP/1.1\\r\\n"
+                    + "Host: localhost\\r\\nX-Forwarded-Proto: https\\r\\nConnection: close\\r\\n\\r\\n\" >&3 && head -c 12 <&3 | grep -q \"HTTP/1.1 2\"'"));
             servers.add(server);
         }
         Startables.deepStart(servers).join();
@@ -338,6 +366,10 @@ public final class ReferenceStack implements EmbeddedStack {
         derived.put("grants.outsideProxy.url", egressUrls.get(0));
         derived.put("grants.egressProxies.urls", yamlList(egressUrls));
         derived.put("policy.auth.uiUrl", publicUrl);
+        derived.put("grants.containers.engineUrl", org.testcontainers.DockerClientFactory.instance().getTransportConfig().getDockerHost().toString());
+        derived.put("grants.containers.names", yamlList(appContainers));
+        derived.put("grants.securityLog.file", securityLog.toString());
+        derived.put("policy.privateNetwork.ports", yamlList(List.of(Integer.toString(publicPostgresPort), Integer.toString(publicRedisPort))));
         endpoints = new StackEndpoints(publicUrl + "/", "http://localhost:" + httpPort + "/", "localhost", httpsPort, caPem,
                 switches.stream().map(Switch::id).collect(Collectors.toCollection(TreeSet::new)), derived);
         LOG.info("Reference stack {} up in {} s at {}{}", id, String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9),
@@ -406,6 +438,46 @@ public final class ReferenceStack implements EmbeddedStack {
         return "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + name + "') THEN "
                 + "CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "'; END IF; END $$; "
                 + "GRANT CONNECT ON DATABASE ocmt TO " + name + "; GRANT USAGE ON SCHEMA public TO " + name + "; ";
+    }
+
+    /**
+     * OCMT's own containers as a hardened deployment runs them (checklist "Container Security"): named,
+     * so the containers grant can list them, with memory and CPU limits, a health check and json-file log
+     * rotation; their images already run as non-root users. The container-defaults switch leaves
+     * server-2 as a bare {@code docker run} would: root, no limits, no health check, no rotation.
+     */
+    private void harden(GenericContainer<?> container, String alias, long memoryMb, List<String> healthcheck) {
+        String name = "ocmt-ref-" + id + "-" + alias;
+        appContainers.add(name);
+        boolean bare = switches.contains(Switch.CONTAINER_DEFAULTS) && alias.equals(Switch.CONTAINER_DEFAULTS.value(Switch.Component.DOCKER));
+        container.withCreateContainerCmdModifier(cmd -> {
+            cmd.withName(name);
+            if (bare) {
+                cmd.withUser("0:0");
+                return;
+            }
+            cmd.withHealthcheck(new HealthCheck().withTest(healthcheck).withInterval(Duration.ofSeconds(30).toNanos())
+                    .withTimeout(Duration.ofSeconds(5).toNanos()).withRetries(3).withStartPeriod(Duration.ofSeconds(20).toNanos()));
+            cmd.getHostConfig().withMemory(memoryMb * 1024 * 1024).withNanoCPUs(2_000_000_000L)
+                    .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m", "max-file", "3")));
+        });
+    }
+
+    /**
+     * A file the servers (uid 1000 in their image) append to and this runner reads, whoever runs the suite:
+     * world-writable, under target/ only.
+     */
+    private static void createSharedFile(Path dir, Path file) {
+        try {
+            Files.createDirectories(dir);
+            if (!Files.exists(file)) {
+                Files.createFile(file);
+            }
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The backup container writes as the directory's owner, whoever runs the suite. */

@@ -89,10 +89,13 @@ public enum Switch {
     BACKUP_CORRUPT(Component.BACKUP, "BREAK_BACKUP", "corrupt", "the backup file is truncated to half its size"),
     REDIS_NO_PASSWORD(Component.REDIS, "BREAK_REDIS_PASSWORD", "1", "Redis accepts commands without a password"),
     REDIS_DEFAULTS(Component.REDIS, "BREAK_REDIS_CONFIG", "defaults", "Redis as Debian ships it: appendonly no, no maxmemory, noeviction"),
-    POSTGRES_PLAINTEXT(Component.POSTGRES, "BREAK_POSTGRES_PLAINTEXT", "1", "PostgreSQL accepts network connections without TLS");
+    POSTGRES_PLAINTEXT(Component.POSTGRES, "BREAK_POSTGRES_PLAINTEXT", "1", "PostgreSQL accepts network connections without TLS"),
+    SECURITY_LOG_OFF(Component.SERVER, "BREAK_SECURITY_LOG", "1", "security events reach the servers' stdout only, never the security log file"),
+    CONTAINER_DEFAULTS(Component.DOCKER, "CONTAINER_DEFAULTS", "server-2", "server-2 created as a bare docker run would: as root, without memory or CPU limits, health check or log rotation"),
+    POSTGRES_PUBLIC(Component.DOCKER, "PUBLISH_POSTGRES", "public-host", "PostgreSQL published on the public host (127.0.0.1) at the port the stack keeps for it");
 
-    /** The containers a switch can change. */
-    public enum Component { SERVER, NGINX, POSTGRES, REDIS, BACKUP, CERTIFICATE }
+    /** The containers a switch can change; DOCKER: how the stack creates them, read by the stack itself, not an environment variable. */
+    public enum Component { SERVER, NGINX, POSTGRES, REDIS, BACKUP, CERTIFICATE, DOCKER }
 
     /** One environment variable set on one component's container. */
     public record Setting(Component component, String variable, String value) {

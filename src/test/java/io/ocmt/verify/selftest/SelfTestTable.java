@@ -4,13 +4,17 @@ import io.ocmt.verify.config.Policy;
 import io.ocmt.verify.ratelimit.LimitedEndpoint;
 import io.ocmt.verify.suites.AdminGuardIT;
 import io.ocmt.verify.suites.BackupIT;
+import io.ocmt.verify.suites.ContainerSecurityIT;
 import io.ocmt.verify.suites.CsrfOriginIT;
 import io.ocmt.verify.suites.DataStoreIT;
 import io.ocmt.verify.suites.HealthCheckIT;
 import io.ocmt.verify.suites.HttpsRedirectIT;
 import io.ocmt.verify.suites.MagicLinkAuthIT;
+import io.ocmt.verify.suites.PrivateNetworkIT;
 import io.ocmt.verify.suites.RateLimitIT;
+import io.ocmt.verify.suites.RateLimitLoggingIT;
 import io.ocmt.verify.suites.SecretsAtRestIT;
+import io.ocmt.verify.suites.SecurityLogIT;
 import io.ocmt.verify.suites.SecurityHeadersIT;
 import io.ocmt.verify.suites.SessionLifetimeIT;
 import io.ocmt.verify.suites.TlsIT;
@@ -331,6 +335,19 @@ final class SelfTestTable {
             on(DataStoreIT.class, "redis-defaults").fails("redisPersistenceAndMemoryLimits", "appendonly is no", "it is noeviction",
                     "maxmemory is 0").row(),
             on(DataStoreIT.class, "postgres-plaintext").fails("postgresRefusesPlaintext", "sslmode=disable", "SCRAM").row(),
+
+            // Grants: containers, the security log, the public host. One row each breaks every check of its suite.
+            on(ContainerSecurityIT.class, "container-defaults").fails("runAsNonRoot", "-server-2", "runs as root", "\"0:0\"")
+                    .fails("resourceLimits", "-server-2", "neither a memory nor a CPU limit")
+                    .fails("healthChecks", "-server-2", "it has none")
+                    .fails("logRotation", "-server-2", "no max-size").row(),
+            // The events never reach the file: each check waits its bound out, shortened here to keep the row short.
+            on(SecurityLogIT.class, "security-log-off").overriding("events awaited 10 s", Map.of("policy.securityLog.maxDelaySeconds", "10"))
+                    .fails("failedAuthenticationIsLogged", "failed authentication", "/api/internal/users/", "none came in 10 s").row(),
+            on(RateLimitLoggingIT.class, "security-log-off").overriding("events awaited 10 s", Map.of("policy.securityLog.maxDelaySeconds", "10"))
+                    .fails("rateLimitViolationIsLogged", "rate-limit violation", "429", "none came in 10 s").row(),
+            on(PrivateNetworkIT.class, "postgres-public").fails("databasePortsClosedOnPublicHost", "Database on private network only",
+                    "127.0.0.1", "PostgreSQL answered its SSLRequest").row(),
 
             // Rate limits: the whole tag. OCMT's windows are longer than a run may wait, so windowsEnd judges them by their
             // counters in Redis; where a switch keeps the counters out of Redis, it cannot, and says so.

@@ -55,7 +55,9 @@ public enum Switch {
     SESSION_REVOKE("BREAK_SESSION_REVOKE", "by-id", "others"),
     // The internal API's Bearer check fails open; failed vault unlocks get no backoff.
     INTERNAL_GUARD("BREAK_INTERNAL_GUARD", "1"),
-    VAULT_BACKOFF("BREAK_VAULT_BACKOFF", "1");
+    VAULT_BACKOFF("BREAK_VAULT_BACKOFF", "1"),
+    // Security events reach stdout only, never the security log file operators read (SecurityLog).
+    SECURITY_LOG("BREAK_SECURITY_LOG", "1");
 
     /** Every switch variable starts with this, so a misspelt one can be recognised and refused. */
     public static final String PREFIX = "BREAK_";

@@ -113,7 +113,8 @@ class SecurityPolicyTest {
                 Arguments.of(Switch.SESSION_REVOKE, "by-id", unchanged()),
                 Arguments.of(Switch.SESSION_REVOKE, "others", unchanged()),
                 Arguments.of(Switch.INTERNAL_GUARD, "1", unchanged()),
-                Arguments.of(Switch.VAULT_BACKOFF, "1", unchanged()));
+                Arguments.of(Switch.VAULT_BACKOFF, "1", unchanged()),
+                Arguments.of(Switch.SECURITY_LOG, "1", unchanged()));
     }
 
     @ParameterizedTest(name = "{0}={1}")

@@ -71,7 +71,8 @@ public final class ApiModule implements AutoCloseable {
             throw new IllegalStateException("ApiModule.start() must run before install()");
         }
         Store store = new Store(database);
-        SecurityEvents events = new SecurityEvents(store::securityEvent, System.out);
+        SecurityEvents events = new SecurityEvents(store::securityEvent,
+                io.ocmt.reference.SecurityLog.stream(settings.switches, System.getenv()));
         SessionAuth auth = new SessionAuth(store, settings);
         CsrfRules rules = new CsrfRules(settings.allowedOrigins, !settings.switches.is(Switch.CSRF, "1"));
 

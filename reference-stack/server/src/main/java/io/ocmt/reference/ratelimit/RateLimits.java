@@ -71,7 +71,7 @@ public final class RateLimits {
             trust = trust.withTrustAnyone();
         }
         install(app, settings.switches(), RateLimitSettings.fromEnvironment(System.getenv()),
-                trust, System::currentTimeMillis, System.out);
+                trust, System::currentTimeMillis, io.ocmt.reference.SecurityLog.stream(settings.switches(), System.getenv()));
     }
 
     /** Everything explicit, for tests: a fake clock, the settings, where security events go. */
