@@ -94,7 +94,7 @@ class SignOffTest {
         assertThat(pairing.status()).isEqualTo(Status.NOT_VERIFIED);
         assertThat(pairing.why().orElseThrow().kind()).isEqualTo("not-black-box");
         assertThat(pairing.why().orElseThrow().text()).startsWith("not black-box verifiable: gateway.dmPolicy");
-        assertThat(row(s, "security-event-logging").why().orElseThrow().text()).startsWith("no check in this suite yet: ");
+        assertThat(row(s, "audit-logging").why().orElseThrow().text()).startsWith("no check in this suite yet: ");
         Row notRun = row(s, "session-timeouts");
         assertThat(notRun.status()).isEqualTo(Status.NOT_VERIFIED);
         assertThat(notRun.why().orElseThrow().kind()).isEqualTo("not-run");
