@@ -313,9 +313,10 @@ public final class RunVerdict {
             String name = r.path("name").asText("");
             boolean dynamic = r.path("testCaseId").asText("").contains("[dynamic-test:");
             String test = method.isEmpty() ? name : dynamic ? method + " › " + name : method;
-            String feature = label(r, "feature");
+            // Allure lists a class's feature and story before its method's: the method's, the last, is the test's own.
+            String feature = lastLabel(r, "feature");
             String testClass = label(r, "testClass");
-            results.add(new Result(test, feature.isEmpty() ? label(r, "suite") : feature, label(r, "story"), tags,
+            results.add(new Result(test, feature.isEmpty() ? label(r, "suite") : feature, lastLabel(r, "story"), tags,
                     r.path("status").asText("unknown"), r.path("statusDetails").path("message").asText(""),
                     testClass.substring(testClass.lastIndexOf('.') + 1), method.isEmpty() ? name : method, name, label(r, "epic"),
                     evidence.of(r), r.path("start").asLong(0), r.path("stop").asLong(0)));
@@ -325,6 +326,10 @@ public final class RunVerdict {
 
     private static String label(JsonNode result, String name) {
         return labels(result, name).stream().findFirst().orElse("");
+    }
+
+    private static String lastLabel(JsonNode result, String name) {
+        return labels(result, name).stream().reduce((first, second) -> second).orElse("");
     }
 
     private static Set<String> labels(JsonNode result, String name) {

@@ -204,8 +204,14 @@ public final class SignOff {
         Map<Status, Long> c = counts();
         return Redactor.text(rows.size() + " checklist items: " + c.get(Status.PASSED) + " passed, " + c.get(Status.FAILED) + " failed, "
                 + c.get(Status.NOT_VERIFIED) + " not verified here, " + c.get(Status.NOT_APPLICABLE) + " not applicable"
-                + (beyond.isEmpty() ? "" : "; " + beyond.size() + (beyond.size() == 1 ? " check" : " checks") + " beyond the checklist")
+                + (beyond.isEmpty() ? "" : "; " + beyond.size() + (beyond.size() == 1 ? " check" : " checks") + " beyond the checklist"
+                + (selfTests() == 0 ? "" : " (" + selfTests() + " of them self-tests of this suite, not of the target)"))
                 + ". Exit status " + exitStatus() + ": " + decision.exitReason() + ".");
+    }
+
+    /** Results outside the suites' epic: the self-tests, which judge this suite against a broken reference stack. */
+    private long selfTests() {
+        return beyond.stream().filter(r -> !r.epic().isEmpty() && !Checklist.EPIC.equals(r.epic())).count();
     }
 
     /** How many items were not verified for each reason: "18 not black-box verifiable, 2 a grant …". */

@@ -50,6 +50,15 @@ class RunVerdictTest {
     }
 
     @Test
+    void aMethodsFeatureAndStoryWinOverItsClasss() {
+        // Allure writes the class's @Feature/@Story first and the method's after them; the sign-off maps the
+        // method's (headerGrade judges "Run security header scan", not its class's "Verify security headers are set").
+        RunVerdict.Result grade = named(results("method-over-class"), "headerGrade");
+        assertThat(grade.feature()).isEqualTo("Post-Deployment Verification");
+        assertThat(grade.story()).isEqualTo("Run security header scan");
+    }
+
+    @Test
     void aDynamicTestIsNamedByItsFactoryAndDisplayNameAndHasItsClassTags() {
         List<RunVerdict.Result> results = results("not-verified");
         RunVerdict.Result vault = named(results, "vault");
