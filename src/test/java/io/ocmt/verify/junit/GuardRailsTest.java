@@ -5,7 +5,6 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
 
 import io.ocmt.verify.http.CountingServer;
-import io.ocmt.verify.http.CountingTlsServer;
 import io.ocmt.verify.http.DryRun;
 import io.ocmt.verify.suites.AdminGuardIT;
 import io.ocmt.verify.suites.HealthCheckIT;
@@ -53,13 +52,13 @@ class GuardRailsTest {
 
     @TempDir
     static Path project;
-    private static CountingTlsServer https;
+    private static CountingServer https;
     private static CountingServer http;
     private final Map<String, String> saved = new HashMap<>();
 
     @BeforeAll
     static void target() throws IOException {
-        https = new CountingTlsServer();
+        https = CountingServer.tls();
         http = new CountingServer();
         Path ca = project.resolve("ca.pem");
         Files.writeString(ca, https.caPem());
